@@ -1,0 +1,16 @@
+#!/usr/bin/env -S node --max-old-space-size=160 --max-semi-space-size=16
+// Launcher. Plain JavaScript that any Node can parse, so that an old Node says what is wrong instead of
+// failing on syntax. The shebang bounds the heap: exceljs' streaming reader leaves a lot of short-lived
+// garbage, and with V8's default limits the process would grow to several hundred MB before collecting it
+// (see ARCHITECTURE.md, "Memory").
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 24 || (major === 24 && minor < 15)) {
+  process.stderr.write(
+    `leasingtaker needs Node.js 24.15 or newer; this is ${process.version}.\n` +
+      'Run it through npm (npm start, npx leasingtaker ...), which uses the Node.js that `npm install` put in\n' +
+      'node_modules, or install Node.js 24 LTS.\n',
+  );
+  process.exit(2);
+}
+const { main } = await import('../dist/cli.js');
+await main(process.argv);
