@@ -29,7 +29,9 @@ export interface LeasingtakerRequest {
 }
 
 /** What a domain parser returns: a typed value, or a reason a person can act on (no personal data in it). */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: string };
 
 /** One problem with one cell of a row. `column` is the header text as it stands in the user's file. */
 export interface RowProblem {
