@@ -1,0 +1,87 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { version } from './version.ts';
+
+// Each command imports its modules when it runs: `--help` must not pay for exceljs, got and pino.
+
+const positiveInteger = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be a whole number');
+  return parsed;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('leasingtaker')
+    .description(
+      'Registers and ends lessees (leasingtakere) of a vehicle fleet in Statens vegvesen\'s register through the\n' +
+        'Leasingtaker-API, from the CSV and Excel files staff keep, and writes a result spreadsheet per file.',
+    )
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from environment variables (and a .env file); see README.md.\n' +
+        'Exit codes: 0 every row reached an outcome, 1 something needs attention, 2 configuration or access error.',
+    );
+
+  program
+    .command('validate')
+    .description('Check fleet files without sending anything: rows, valid, invalid with row, column and reason.')
+    .argument('<files...>', 'CSV (.csv) or Excel (.xlsx) files')
+    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
+    .option('--json', 'print the result as JSON for machines')
+    .action(async (files: string[], options: { sheet?: string; json?: boolean }) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      process.exitCode = await validateCommand(files, options);
+    });
+
+  program
+    .command('run')
+    .description(
+      'Process every fleet file in the inbox, finish what an earlier run left, retry failed rows, and exit.',
+    )
+    .option('--inbox <dir>', 'folder staff drop files in (LEASINGTAKER_INBOX, default ./inbox)')
+    .option('--reports <dir>', 'folder for result spreadsheets (LEASINGTAKER_REPORTS, default ./reports)')
+    .option('--state <dir>', 'folder for the ledger and lock (LEASINGTAKER_STATE, default ./state)')
+    .option('--archive <dir>', 'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)')
+    .option('--concurrency <n>', 'requests in flight (LEASINGTAKER_CONCURRENCY, default 4)', positiveInteger)
+    .option('--max-rps <n>', 'at most n requests a second (LEASINGTAKER_MAX_RPS)', positiveInteger)
+    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
+    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
+    .action(async (options: Record<string, string | number | undefined>) => {
+      const { runCommand } = await import('./commands/run.ts');
+      process.exitCode = await runCommand(options);
+    });
+
+  program
+    .command('demo')
+    .description(
+      'Run the whole job on the bundled sample files against the embedded simulator: no credentials needed.',
+    )
+    .option('--dir <dir>', 'working folder for the demo (default ./demo)', 'demo')
+    .action(async (options: { dir: string }) => {
+      const { demoCommand } = await import('./commands/demo.ts');
+      process.exitCode = await demoCommand(options);
+    });
+
+  program
+    .command('simulator')
+    .description(
+      'Run the embedded simulator of Maskinporten and the Leasingtaker-API on 127.0.0.1, for tests and training.',
+    )
+    .option('--port <n>', 'port to listen on (default: a free port)', positiveInteger, 0)
+    .option('--key-dir <dir>', 'where to write the throwaway key pair (default ./demo/simulator)', 'demo/simulator')
+    .addOption(
+      new Option('--token-lifetime <seconds>', 'lifetime of issued access tokens').argParser(positiveInteger).default(120),
+    )
+    .option('--latency <ms>', 'added latency per API call', positiveInteger, 0)
+    .action(async (options: { port: number; keyDir: string; tokenLifetime: number; latency: number }) => {
+      const { simulatorCommand } = await import('./commands/simulator.ts');
+      process.exitCode = await simulatorCommand(options);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram().parseAsync([...argv]);
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { findColumns } from '../domain/columns.ts';
+import { openFleetFile } from '../input/open-fleet-file.ts';
+import { FleetFileError } from '../input/types.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { ingestRows } from '../pipeline/ingest.ts';
+
+export interface FileVerdict {
+  readonly file: string;
+  readonly rows: number;
+  readonly valid: number;
+  readonly invalid: number;
+  readonly problems: readonly { readonly row: number; readonly column: string; readonly reason: string }[];
+  readonly warnings: readonly string[];
+  readonly error?: string;
+}
+
+/**
+ * Reads each file the way `run` does (same readers, same rules, same duplicate checks through a throwaway
+ * ledger on disk, so a million-row file doesn't fill memory) and reports, sending nothing.
+ */
+export async function validateFile(path: string, sheet?: string): Promise<FileVerdict> {
+  const file = basename(path);
+  const empty = { file, rows: 0, valid: 0, invalid: 0, problems: [], warnings: [] };
+  let fleetFile: Awaited<ReturnType<typeof openFleetFile>> | undefined;
+  const scratch = mkdtempSync(join(tmpdir(), 'leasingtaker-validate-'));
+  const ledger = Ledger.open(scratch);
+  try {
+    fleetFile = await openFleetFile(path, sheet ? { sheet } : {});
+    const columns = findColumns(fleetFile.headers);
+    if (!columns.ok) return { ...empty, error: columns.message };
+    const fileId = ledger.addFile({ owner: '', name: file, path, format: fleetFile.format, sha256: '', size: 0 });
+    await ingestRows(fleetFile.rows, {
+      ledger,
+      fileId,
+      owner: '',
+      columns: columns.columns,
+      room: () => Promise.resolve(),
+      onBatch: () => {},
+    });
+    const counts = ledger.counts(fileId);
+    const problems = [];
+    for (const row of ledger.rowsWithStatus(fileId, ['invalid'])) {
+      for (const problem of row.problems) problems.push({ row: row.rowNumber, ...problem });
+    }
+    return {
+      file,
+      rows: counts.rows,
+      valid: counts.rows - counts.invalid,
+      invalid: counts.invalid,
+      problems,
+      warnings: columns.warnings,
+    };
+  } catch (error) {
+    if (error instanceof FleetFileError) return { ...empty, error: error.message };
+    throw error;
+  } finally {
+    await fleetFile?.close();
+    ledger.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function validateCommand(files: string[], options: { sheet?: string; json?: boolean }): Promise<number> {
+  const verdicts: FileVerdict[] = [];
+  for (const path of files) {
+    const verdict = await validateFile(path, options.sheet);
+    verdicts.push(verdict);
+    if (!options.json) process.stdout.write(describe(verdict));
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify({ files: verdicts }, null, 2)}\n`);
+  return verdicts.every((verdict) => !verdict.error && verdict.invalid === 0) ? 0 : 1;
+}
+
+function describe(verdict: FileVerdict): string {
+  if (verdict.error) return `✗ ${verdict.file}: cannot be used.\n  ${verdict.error}\n\n`;
+  const lines = [
+    `${verdict.invalid === 0 ? '✓' : '✗'} ${verdict.file}: ${verdict.rows} rows, ${verdict.valid} valid, ${verdict.invalid} invalid`,
+  ];
+  for (const warning of verdict.warnings) lines.push(`  note: ${warning}`);
+  for (const problem of verdict.problems) lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
+  return `${lines.join('\n')}\n\n`;
+}

@@ -1,0 +1,608 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
+import type {
+  FileRecord,
+  FileStatus,
+  LedgerRow,
+  Merknad,
+  OutcomeCounts,
+  RowStatus,
+  VehicleAnswer,
+} from './types.ts';
+
+const SCHEMA_VERSION = 1;
+
+// One table of files and one of rows. Personal data (the request, the input cells, the API's answer) sits in
+// the rows table only, in columns that retention can blank while the counts survive.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY,
+  owner TEXT NOT NULL,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  format TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  headers TEXT NOT NULL DEFAULT '[]',
+  header_row INTEGER NOT NULL DEFAULT 1,
+  csv_delimiter TEXT,
+  error TEXT,
+  received_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  runs INTEGER NOT NULL DEFAULT 0,
+  purged INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS files_by_status ON files(status);
+CREATE TABLE IF NOT EXISTS rows (
+  id INTEGER PRIMARY KEY,
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  row_number INTEGER NOT NULL,
+  plate TEXT NOT NULL,
+  handling TEXT,
+  identity_hash TEXT,
+  request TEXT,
+  cells TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  runs INTEGER NOT NULL DEFAULT 0,
+  http_status INTEGER,
+  error_code TEXT,
+  error_message TEXT,
+  answer TEXT,
+  already_so INTEGER NOT NULL DEFAULT 0,
+  merknader TEXT,
+  problems TEXT,
+  skipped_of INTEGER,
+  updated_at TEXT NOT NULL,
+  UNIQUE (file_id, row_number)
+);
+CREATE INDEX IF NOT EXISTS rows_queue ON rows(file_id, status, id);
+CREATE INDEX IF NOT EXISTS rows_by_plate ON rows(plate, id);
+CREATE INDEX IF NOT EXISTS rows_file_plate ON rows(file_id, plate, row_number);
+`;
+
+export interface NewFile {
+  readonly owner: string;
+  readonly name: string;
+  readonly path: string;
+  readonly format: 'csv' | 'xlsx';
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** A row read from the queue, ready to send. */
+export interface QueuedRow {
+  readonly id: number;
+  readonly rowNumber: number;
+  readonly plate: string;
+  readonly request: LeasingtakerRequest;
+  /** Handed to the API before and never answered (a crash or kill): the request may have reached the register. */
+  readonly maybeSentBefore: boolean;
+}
+
+export type RowOutcome =
+  | { readonly kind: 'ok'; readonly answer: VehicleAnswer; readonly alreadySo: boolean; readonly attempts: number }
+  | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[]; readonly attempts: number }
+  | {
+      readonly kind: 'failed';
+      readonly httpStatus: number | null;
+      readonly code: string;
+      readonly message: string;
+      readonly attempts: number;
+    };
+
+/** The last accepted row of the same plate earlier in the same file, for duplicate and conflict checks. */
+export interface PreviousRow {
+  readonly rowNumber: number;
+  readonly request: LeasingtakerRequest;
+}
+
+export interface EarlierSuccess {
+  readonly rowId: number;
+  readonly handling: Handling;
+  readonly identityHash: string;
+}
+
+const nowIso = (): string => new Date().toISOString();
+
+/**
+ * The durable record of every row of every file, and the queue the worker pool draws from. node:sqlite in WAL
+ * mode: each outcome is its own transaction, which survives a SIGKILL of the process as soon as the call returns
+ * (WAL with synchronous=NORMAL only risks the last transactions on power loss, not on a process crash).
+ */
+export class Ledger {
+  readonly #db: DatabaseSync;
+  readonly #salt: string;
+  readonly #stmts: ReturnType<typeof prepareStatements>;
+  #inTransaction = false;
+
+  private constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#salt = this.#ensureSalt();
+    this.#stmts = prepareStatements(db);
+  }
+
+  /** Opens (creating if needed) `ledger.sqlite` in the state folder, readable by the owner only. */
+  static open(stateDir: string): Ledger {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const file = join(stateDir, 'ledger.sqlite');
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    const db = new DatabaseSync(file, { timeout: 5000 });
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec(SCHEMA);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
+    return new Ledger(db);
+  }
+
+  /** An in-memory ledger for `validate`, which records nothing durable but checks duplicates the same way. */
+  static inMemory(): Ledger {
+    const db = new DatabaseSync(':memory:');
+    db.exec(SCHEMA);
+    return new Ledger(db);
+  }
+
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+
+  #ensureSalt(): string {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'salt'").get() as { value: string } | undefined;
+    if (row) return row.value;
+    const salt = randomBytes(16).toString('hex');
+    this.#db.prepare("INSERT INTO meta (key, value) VALUES ('salt', ?)").run(salt);
+    return salt;
+  }
+
+  /**
+   * A keyed hash of the lessee, so that "the same change succeeded before" can be recognised after retention
+   * has blanked the personal fields.
+   */
+  identityHash(id: LeasingtakerId): string {
+    const key = 'fodselsnummer' in id ? `F${id.fodselsnummer}` : `O${id.organisasjonsnummer}`;
+    return createHash('sha256').update(this.#salt).update(key).digest('base64url').slice(0, 22);
+  }
+
+  /** Runs `work` in one transaction (nested calls join the outer one). */
+  transaction<T>(work: () => T): T {
+    if (this.#inTransaction) return work();
+    this.#db.exec('BEGIN IMMEDIATE');
+    this.#inTransaction = true;
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  // ---- files ----
+
+  addFile(file: NewFile): number {
+    const result = this.#stmts.insertFile.run(
+      file.owner,
+      file.name,
+      file.path,
+      file.format,
+      file.sha256,
+      file.size,
+      'reading',
+      nowIso(),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  file(id: number): FileRecord {
+    const row = this.#stmts.fileById.get(id) as FileRow | undefined;
+    if (!row) throw new Error(`Ledger has no file ${id}`);
+    return toFileRecord(row);
+  }
+
+  /** Files a run left unfinished (killed, or the API was down), oldest first. */
+  unfinishedFiles(): FileRecord[] {
+    return (this.#stmts.unfinishedFiles.all() as unknown as FileRow[]).map(toFileRecord);
+  }
+
+  /** Finished files that still hold rows for an automatic retry (failed or pending, tried fewer than maxRuns). */
+  filesWithRetryableRows(maxRuns: number): FileRecord[] {
+    return (this.#stmts.retryableFiles.all(maxRuns) as unknown as FileRow[]).map(toFileRecord);
+  }
+
+  /** Drops the record of a file that has no rows (its move into the archive never happened). */
+  forgetFile(id: number): void {
+    this.#stmts.forgetFile.run(id);
+  }
+
+  setFileHeaders(id: number, headers: readonly string[], headerRow: number, csvDelimiter: string | null): void {
+    this.#stmts.setHeaders.run(JSON.stringify(headers), headerRow, csvDelimiter, id);
+  }
+
+  setFilePath(id: number, path: string): void {
+    this.#stmts.setPath.run(path, id);
+  }
+
+  startFileRun(id: number): void {
+    this.#stmts.startRun.run(nowIso(), id);
+  }
+
+  setFileStatus(id: number, status: FileStatus, error: string | null = null): void {
+    this.#stmts.setStatus.run(status, error, status === 'done' || status === 'unreadable' ? nowIso() : null, id);
+  }
+
+  csvDelimiter(id: number): string | null {
+    const row = this.#stmts.fileById.get(id) as FileRow | undefined;
+    return row?.csv_delimiter ?? null;
+  }
+
+  // ---- ingest ----
+
+  /** The newest row id of a file, 0 when it has none; with the queue's cursor it measures the reader's lead. */
+  lastRowId(fileId: number): number {
+    const row = this.#stmts.lastRowId.get(fileId) as { id: number | null } | undefined;
+    return row?.id ?? 0;
+  }
+
+  hasRow(fileId: number, rowNumber: number): boolean {
+    return this.#stmts.hasRow.get(fileId, rowNumber) !== undefined;
+  }
+
+  /** The last accepted row of the same plate earlier in the file (invalid rows never count). */
+  previousRowForPlate(fileId: number, plate: string, beforeRow: number): PreviousRow | undefined {
+    const row = this.#stmts.previousForPlate.get(fileId, plate, beforeRow) as
+      | { row_number: number; request: string }
+      | undefined;
+    if (!row) return undefined;
+    return { rowNumber: row.row_number, request: JSON.parse(row.request) as LeasingtakerRequest };
+  }
+
+  /** The plate's latest successful change in any other file of the same owner: its current state as we know it. */
+  latestSuccessElsewhere(owner: string, plate: string, fileId: number): EarlierSuccess | undefined {
+    const row = this.#stmts.latestSuccess.get(plate, owner, fileId) as
+      | { id: number; handling: Handling; identity_hash: string }
+      | undefined;
+    return row ? { rowId: row.id, handling: row.handling, identityHash: row.identity_hash } : undefined;
+  }
+
+  addValidRow(fileId: number, rowNumber: number, request: LeasingtakerRequest, cells: readonly string[]): void {
+    this.#stmts.insertRow.run(
+      fileId,
+      rowNumber,
+      request.kjennemerke,
+      request.handling,
+      this.identityHash(request.leasingtakerId),
+      JSON.stringify(request),
+      JSON.stringify(cells),
+      'pending',
+      null,
+      null,
+      nowIso(),
+    );
+  }
+
+  addInvalidRow(
+    fileId: number,
+    rowNumber: number,
+    plate: string,
+    handling: Handling | null,
+    problems: readonly RowProblem[],
+    cells: readonly string[],
+  ): void {
+    this.#stmts.insertRow.run(
+      fileId,
+      rowNumber,
+      plate,
+      handling,
+      null,
+      null,
+      JSON.stringify(cells),
+      'invalid',
+      JSON.stringify(problems),
+      null,
+      nowIso(),
+    );
+  }
+
+  addSkippedRow(
+    fileId: number,
+    rowNumber: number,
+    request: LeasingtakerRequest,
+    cells: readonly string[],
+    earlierRowId: number,
+  ): void {
+    this.#stmts.insertRow.run(
+      fileId,
+      rowNumber,
+      request.kjennemerke,
+      request.handling,
+      this.identityHash(request.leasingtakerId),
+      JSON.stringify(request),
+      JSON.stringify(cells),
+      'skipped',
+      null,
+      earlierRowId,
+      nowIso(),
+    );
+  }
+
+  // ---- queue ----
+
+  /** Rows without an outcome after `afterId`, in file order. */
+  nextQueued(fileId: number, afterId: number, limit: number): QueuedRow[] {
+    const rows = this.#stmts.queued.all(fileId, afterId, limit) as unknown as {
+      id: number;
+      row_number: number;
+      plate: string;
+      request: string;
+      status: RowStatus;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      rowNumber: row.row_number,
+      plate: row.plate,
+      request: JSON.parse(row.request) as LeasingtakerRequest,
+      maybeSentBefore: row.status === 'sending',
+    }));
+  }
+
+  /** Recorded before the request goes out, so that after a crash the row is known to have maybe been sent. */
+  markSending(rowId: number): void {
+    this.#stmts.markSending.run(nowIso(), rowId);
+  }
+
+  recordOutcome(rowId: number, outcome: RowOutcome): void {
+    const at = nowIso();
+    switch (outcome.kind) {
+      case 'ok':
+        this.#stmts.recordOutcome.run(
+          'ok',
+          outcome.attempts,
+          200,
+          null,
+          null,
+          JSON.stringify(outcome.answer),
+          outcome.alreadySo ? 1 : 0,
+          null,
+          at,
+          rowId,
+        );
+        return;
+      case 'stopped':
+        this.#stmts.recordOutcome.run(
+          'stopped',
+          outcome.attempts,
+          200,
+          null,
+          null,
+          null,
+          0,
+          JSON.stringify(outcome.merknader),
+          at,
+          rowId,
+        );
+        return;
+      case 'failed':
+        this.#stmts.recordOutcome.run(
+          'failed',
+          outcome.attempts,
+          outcome.httpStatus,
+          outcome.code,
+          outcome.message,
+          null,
+          0,
+          null,
+          at,
+          rowId,
+        );
+        return;
+    }
+  }
+
+  /** Leaves a row without an outcome, with the reason a person will read in `Feilet` (e.g. waiting for row N). */
+  leavePending(rowId: number, reason: string): void {
+    this.#stmts.leavePending.run(reason, nowIso(), rowId);
+  }
+
+  /** Ends a run's work on a file: every row still without an outcome has had one more run. */
+  countRunForOpenRows(fileId: number): void {
+    this.#stmts.countRun.run(fileId);
+  }
+
+  /** Turns failed rows that may be retried back into pending ones, at the start of a run. */
+  requeueFailed(fileId: number, maxRuns: number): number {
+    return Number(this.#stmts.requeueFailed.run(nowIso(), fileId, maxRuns).changes);
+  }
+
+  // ---- read back ----
+
+  counts(fileId: number): OutcomeCounts & { pending: number } {
+    const rows = this.#stmts.counts.all(fileId) as unknown as { status: RowStatus; n: number }[];
+    const counts = { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
+    for (const { status, n } of rows) {
+      counts.rows += n;
+      if (status === 'pending' || status === 'sending') {
+        counts.failed += n;
+        counts.pending += n;
+      } else counts[status] += n;
+    }
+    return counts;
+  }
+
+  /** Lazily, in row order: a report of 200,000 rows never holds them all. */
+  *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
+    const placeholders = statuses.map(() => '?').join(', ');
+    const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r
+      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+      WHERE r.file_id = ? AND r.status IN (${placeholders}) ORDER BY r.row_number`);
+    for (const row of statement.iterate(fileId, ...statuses) as Iterable<RowRow>) yield toLedgerRow(row);
+  }
+
+  /** Everything the ledger knows about a plate, oldest first, for `leasingtaker history`. */
+  history(plate: string): (LedgerRow & { file: string; owner: string })[] {
+    const rows = this.#stmts.historyOfPlate.all(plate) as unknown as (RowRow & {
+      file_name: string;
+      owner: string;
+    })[];
+    return rows.map((row) => ({ ...toLedgerRow(row), file: row.file_name, owner: row.owner }));
+  }
+
+  /**
+   * Blanks the personal fields of files finished before `cutoff` (ISO time), keeping counts, plates, statuses
+   * and hashes. Returns how many files were purged.
+   */
+  purgeBefore(cutoff: string): number {
+    return this.transaction(() => {
+      const files = this.#stmts.filesToPurge.all(cutoff) as unknown as { id: number }[];
+      for (const { id } of files) {
+        this.#stmts.purgeRows.run(id);
+        this.#stmts.markPurged.run(id);
+      }
+      return files.length;
+    });
+  }
+}
+
+interface FileRow {
+  id: number;
+  owner: string;
+  name: string;
+  path: string;
+  format: 'csv' | 'xlsx';
+  status: FileStatus;
+  headers: string;
+  header_row: number;
+  csv_delimiter: string | null;
+  error: string | null;
+  received_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  runs: number;
+}
+
+interface RowRow {
+  file_id: number;
+  row_number: number;
+  plate: string;
+  handling: Handling | null;
+  cells: string | null;
+  status: RowStatus;
+  attempts: number;
+  runs: number;
+  http_status: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  answer: string | null;
+  already_so: number;
+  merknader: string | null;
+  problems: string | null;
+  skipped_file: string | null;
+  skipped_row: number | null;
+  skipped_at: string | null;
+  updated_at: string;
+}
+
+function toFileRecord(row: FileRow): FileRecord {
+  return {
+    id: row.id,
+    owner: row.owner,
+    name: row.name,
+    path: row.path,
+    format: row.format,
+    status: row.status,
+    headers: JSON.parse(row.headers) as string[],
+    headerRowNumber: row.header_row,
+    error: row.error,
+    receivedAt: row.received_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    runs: row.runs,
+  };
+}
+
+function toLedgerRow(row: RowRow): LedgerRow {
+  return {
+    fileId: row.file_id,
+    rowNumber: row.row_number,
+    kjennemerke: row.plate,
+    handling: row.handling,
+    cells: row.cells ? (JSON.parse(row.cells) as string[]) : [],
+    status: row.status,
+    attempts: row.attempts,
+    runs: row.runs,
+    httpStatus: row.http_status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    answer: row.answer ? (JSON.parse(row.answer) as VehicleAnswer) : null,
+    alreadySo: row.already_so === 1,
+    merknader: row.merknader ? (JSON.parse(row.merknader) as Merknad[]) : [],
+    problems: row.problems ? (JSON.parse(row.problems) as RowProblem[]) : [],
+    skippedBecauseOf:
+      row.skipped_file !== null && row.skipped_row !== null && row.skipped_at !== null
+        ? { file: row.skipped_file, rowNumber: row.skipped_row, at: row.skipped_at }
+        : null,
+    updatedAt: row.updated_at,
+  };
+}
+
+const ROW_COLUMNS = `r.file_id, r.row_number, r.plate, r.handling, r.cells, r.status, r.attempts, r.runs,
+  r.http_status, r.error_code, r.error_message, r.answer, r.already_so, r.merknader, r.problems, r.updated_at,
+  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at`;
+
+function prepareStatements(db: DatabaseSync) {
+  const p = (sql: string): StatementSync => db.prepare(sql);
+  return {
+    insertFile: p(`INSERT INTO files (owner, name, path, format, sha256, size, status, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+    fileById: p('SELECT * FROM files WHERE id = ?'),
+    unfinishedFiles: p("SELECT * FROM files WHERE status IN ('reading', 'sending') ORDER BY id"),
+    retryableFiles: p(`SELECT * FROM files f WHERE f.status = 'done' AND EXISTS (
+        SELECT 1 FROM rows r WHERE r.file_id = f.id AND r.status IN ('failed', 'pending', 'sending') AND r.runs < ?
+      ) ORDER BY f.id`),
+    forgetFile: p('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM rows WHERE file_id = files.id)'),
+    setHeaders: p('UPDATE files SET headers = ?, header_row = ?, csv_delimiter = ? WHERE id = ?'),
+    setPath: p('UPDATE files SET path = ? WHERE id = ?'),
+    startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),
+    setStatus: p('UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?'),
+    lastRowId: p('SELECT max(id) AS id FROM rows WHERE file_id = ?'),
+    hasRow: p('SELECT 1 FROM rows WHERE file_id = ? AND row_number = ?'),
+    previousForPlate: p(`SELECT row_number, request FROM rows
+      WHERE file_id = ? AND plate = ? AND row_number < ? AND request IS NOT NULL
+      ORDER BY row_number DESC LIMIT 1`),
+    latestSuccess: p(`SELECT r.id, r.handling, r.identity_hash FROM rows r JOIN files f ON f.id = r.file_id
+      WHERE r.plate = ? AND r.status = 'ok' AND f.owner = ? AND r.file_id <> ?
+      ORDER BY r.updated_at DESC, r.id DESC LIMIT 1`),
+    insertRow: p(`INSERT OR IGNORE INTO rows
+      (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    queued: p(`SELECT id, row_number, plate, request, status FROM rows
+      WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') ORDER BY id LIMIT ?`),
+    markSending: p("UPDATE rows SET status = 'sending', updated_at = ? WHERE id = ?"),
+    recordOutcome: p(`UPDATE rows SET status = ?, attempts = attempts + ?, runs = runs + 1, http_status = ?,
+      error_code = ?, error_message = ?, answer = ?, already_so = ?, merknader = ?, updated_at = ? WHERE id = ?`),
+    leavePending: p("UPDATE rows SET status = 'pending', error_message = ?, updated_at = ? WHERE id = ?"),
+    countRun: p("UPDATE rows SET runs = runs + 1 WHERE file_id = ? AND status IN ('pending', 'sending')"),
+    requeueFailed: p(`UPDATE rows SET status = 'pending', updated_at = ?
+      WHERE file_id = ? AND status = 'failed' AND runs < ?`),
+    counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
+    historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
+      JOIN files f ON f.id = r.file_id
+      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+      WHERE r.plate = ? ORDER BY r.id`),
+    filesToPurge: p(`SELECT id FROM files WHERE purged = 0 AND status IN ('done', 'unreadable')
+      AND finished_at IS NOT NULL AND finished_at < ?`),
+    purgeRows: p(`UPDATE rows SET request = NULL, cells = NULL, answer = NULL, error_message = NULL
+      WHERE file_id = ? AND status IN ('ok', 'stopped', 'invalid', 'skipped', 'failed')`),
+    markPurged: p('UPDATE files SET purged = 1 WHERE id = ?'),
+  };
+}

@@ -1,0 +1,63 @@
+import type { LeasingtakerEntity, Merknad } from '../api/classify.ts';
+import type { Handling, RowProblem } from '../domain/types.ts';
+
+/**
+ * Where a row stands. `pending` has no outcome yet; `sending` was handed to the API and may have reached it
+ * (after a crash such a row is sent again as "maybe sent before"); the rest are outcomes.
+ */
+export type RowStatus = 'pending' | 'sending' | 'ok' | 'stopped' | 'failed' | 'invalid' | 'skipped';
+
+/** Outcomes that need nobody's attention: the row reached the register's answer or needs no call. */
+export const BUSINESS_OUTCOMES: readonly RowStatus[] = ['ok', 'stopped', 'invalid', 'skipped'];
+
+export type FileStatus = 'reading' | 'sending' | 'done' | 'unreadable';
+
+export type { Merknad } from '../api/classify.ts';
+/** What the API answered for a row that went through: the vehicle data staff check in the report. */
+export type VehicleAnswer = LeasingtakerEntity;
+
+export interface FileRecord {
+  readonly id: number;
+  /** The fleet owner's organisasjonsnummer for delegated files; '' for the installation's own organisation. */
+  readonly owner: string;
+  /** The file's name as staff dropped it. */
+  readonly name: string;
+  /** Where the file is now (the archive), for re-reading after a crash. */
+  readonly path: string;
+  readonly format: 'csv' | 'xlsx';
+  readonly status: FileStatus;
+  readonly headers: readonly string[];
+  /** Header row number in the input; data rows start after it. */
+  readonly headerRowNumber: number;
+  readonly error: string | null;
+  readonly receivedAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  /** How many runs have worked on this file (automatic retries stop after a configured number). */
+  readonly runs: number;
+}
+
+/** One row as the report and `history` read it back. */
+export interface LedgerRow {
+  readonly fileId: number;
+  readonly rowNumber: number;
+  /** The normalised plate when it parsed, else the cell as written. */
+  readonly kjennemerke: string;
+  readonly handling: Handling | null;
+  readonly cells: readonly string[];
+  readonly status: RowStatus;
+  readonly attempts: number;
+  readonly runs: number;
+  readonly httpStatus: number | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly answer: VehicleAnswer | null;
+  readonly alreadySo: boolean;
+  readonly merknader: readonly Merknad[];
+  readonly problems: readonly RowProblem[];
+  /** For a skipped row: when the same change succeeded before. */
+  readonly skippedBecauseOf: { readonly file: string; readonly rowNumber: number; readonly at: string } | null;
+  readonly updatedAt: string;
+}
+
+export type OutcomeCounts = Record<'rows' | 'ok' | 'stopped' | 'failed' | 'invalid' | 'skipped', number>;

@@ -1,0 +1,97 @@
+import { createLeasingtakerClient, type LeasingtakerClient } from '../api/client.ts';
+import { createPauseGate } from '../api/pause-gate.ts';
+import type { RowOutcome } from '../ledger/ledger.ts';
+import type { Logger } from '../log.ts';
+import type { MaskinportenSettings } from '../maskinporten/settings.ts';
+import { createTokenProvider, type TokenSource } from '../maskinporten/token-provider.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import type { RowSender } from './dispatch.ts';
+import type { SenderFactory } from './run.ts';
+
+export interface ApiAccess {
+  readonly apiUrl: string;
+  readonly maskinporten: MaskinportenSettings;
+  /** Scope for tokens acting for another fleet owner (consumer_org); MASKINPORTEN_DELEGATED_SCOPE. */
+  readonly delegatedScope: string;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly concurrency: number;
+  /** LEASINGTAKER_BREAKER_THRESHOLD: technical failures in a row that stop the run. */
+  readonly breakerThreshold: number;
+}
+
+/**
+ * Joins Maskinporten, the API client and the circuit breaker into what the run needs: one token source and
+ * client per fleet owner (a delegated owner gets tokens with its consumer_org), one breaker and one 429 pause
+ * for the whole installation, since the API is the same for all.
+ */
+export function createApiSenders(access: ApiAccess, logger: Logger): SenderFactory & { close(): void } {
+  const breaker = new CircuitBreaker(access.breakerThreshold);
+  const gate = createPauseGate();
+  const tokenSources = new Map<string, TokenSource>();
+  const clients: LeasingtakerClient[] = [];
+
+  const tokensFor = (owner: string): TokenSource => {
+    let tokens = tokenSources.get(owner);
+    if (!tokens) {
+      const settings: MaskinportenSettings = owner
+        ? { ...access.maskinporten, consumerOrg: owner, scope: access.delegatedScope }
+        : access.maskinporten;
+      tokens = createTokenProvider(settings);
+      tokenSources.set(owner, tokens);
+    }
+    return tokens;
+  };
+
+  return {
+    async checkAccess(owner) {
+      await tokensFor(owner).getToken();
+    },
+    senderFor(owner, stop): RowSender {
+      const client = createLeasingtakerClient({
+        apiUrl: access.apiUrl,
+        tokens: tokensFor(owner),
+        timeoutMs: access.timeoutMs,
+        maxAttempts: access.maxAttempts,
+        maxSockets: Math.max(access.concurrency, 8),
+        gate,
+        onRetry: (info) => {
+          logger.debug({ attempt: info.attempt, reason: info.reason, delayMs: info.delayMs }, 'retrying a request');
+          // Throttling is the API asking us to slow down, not failing: it doesn't count towards the breaker.
+          if (info.reason === 'HTTP 429') return;
+          if (breaker.failure()) {
+            stop(
+              `API-et svarte ikke eller feilet ${access.breakerThreshold} ganger på rad (siste: ${info.reason}). ` +
+                'Resten av radene er ikke sendt og sendes ved neste kjøring.',
+            );
+          }
+        },
+      });
+      clients.push(client);
+      return {
+        async send(request, options): Promise<RowOutcome> {
+          const result = await client.send(request, options);
+          switch (result.kind) {
+            case 'ok':
+              breaker.success();
+              return { kind: 'ok', answer: result.entity, alreadySo: result.alreadySo, attempts: result.attempts };
+            case 'stopped':
+              breaker.success();
+              return { kind: 'stopped', merknader: result.merknader, attempts: result.attempts };
+            case 'failed':
+              return {
+                kind: 'failed',
+                httpStatus: result.status ?? null,
+                code: result.code,
+                message: result.message,
+                attempts: result.attempts,
+              };
+          }
+        },
+      };
+    },
+    close() {
+      for (const client of clients) client.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { InboxFile } from './inbox.ts';
+
+/**
+ * Takes a file out of the inbox into the archive and records it in the ledger, in that order of durability:
+ * the ledger first names the archive path, then the file moves. A crash between the two leaves a record whose
+ * file is still in the inbox; `forgetUnmovedFiles` drops such records at the next start so the file is taken
+ * anew. Nothing is ever deleted: the file is renamed, or copied and then unlinked across volumes.
+ */
+export async function claimFile(ledger: Ledger, archiveDir: string, file: InboxFile, now = new Date()): Promise<number> {
+  const sha256 = await hashFile(file.path);
+  const folder = join(archiveDir, file.owner, now.toISOString().slice(0, 10));
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const target = join(folder, `${timestamp(now)}-${file.name}`);
+  const extension = extname(file.name).toLowerCase();
+  const fileId = ledger.addFile({
+    owner: file.owner,
+    name: file.name,
+    path: target,
+    format: extension === '.xlsx' ? 'xlsx' : 'csv',
+    sha256,
+    size: file.size,
+  });
+  await move(file.path, target);
+  return fileId;
+}
+
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    // The archive is another volume (a container's mounts): copy, then remove the original.
+    await copyFile(from, to);
+    await unlink(from);
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** `2026-11-25T19-40-12`: sortable, and legal in file names on every system staff use. */
+export function timestamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}`
+  );
+}

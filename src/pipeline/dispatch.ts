@@ -1,0 +1,129 @@
+import pLimit from 'p-limit';
+import type { LeasingtakerRequest } from '../domain/types.ts';
+import type { Ledger, QueuedRow, RowOutcome } from '../ledger/ledger.ts';
+
+/** What the worker pool needs of the API client. */
+export interface RowSender {
+  send(
+    request: LeasingtakerRequest,
+    options: { readonly maybeSentBefore: boolean; readonly signal: AbortSignal },
+  ): Promise<RowOutcome>;
+}
+
+export interface DispatchOptions {
+  readonly ledger: Ledger;
+  readonly fileId: number;
+  readonly sender: RowSender;
+  readonly concurrency: number;
+  /** Awaited before each request (LEASINGTAKER_MAX_RPS). */
+  readonly rateLimit: () => Promise<void>;
+  /** Aborted on SIGTERM, on an authentication error, or when the breaker opens: no new request starts. */
+  readonly signal: AbortSignal;
+  /** Whether the reader has put every row in the ledger. */
+  readonly ingestDone: () => boolean;
+  /** Resolves when the reader has added rows (or finished). */
+  readonly moreRows: () => Promise<void>;
+  /** Called after each row's outcome is recorded. */
+  readonly onRowDone: (outcome: RowOutcome['kind']) => void;
+  /** Told the id of the last row taken from the queue, so the reader knows how far ahead it is. */
+  readonly onCursor: (rowId: number) => void;
+}
+
+/**
+ * Sends the file's queued rows with at most `concurrency` requests in flight. Rows of one plate go one at a
+ * time in file order (an OPPRETTE and an AVSLUTTE of the same vehicle must not race); different plates run in
+ * parallel. A row that fails technically holds back the later rows of its plate, which stay pending with the
+ * reason, so the next run sends them in order.
+ */
+export async function dispatchRows(options: DispatchOptions): Promise<void> {
+  const { ledger, fileId } = options;
+  // An error no row can survive (authentication refused) stops every worker, not just the one that met it.
+  const fatal = new AbortController();
+  let fatalError: unknown;
+  const signal = AbortSignal.any([options.signal, fatal.signal]);
+  const limit = pLimit(options.concurrency);
+  /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
+  const waiting = new Map<string, QueuedRow[]>();
+  /** Plates whose row failed in this run, with that row's number. */
+  const held = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  let cursor = 0;
+  let wake: (() => void) | undefined;
+  const roomForMore = () => limit.activeCount + limit.pendingCount < options.concurrency * 2;
+
+  const start = (row: QueuedRow): void => {
+    const task = limit(() => sendOne(row))
+      .catch((error: unknown) => {
+        fatalError ??= error;
+        fatal.abort();
+      })
+      .then(() => {
+        running.delete(task);
+        const next = waiting.get(row.plate)?.shift();
+        if (next && !signal.aborted) start(next);
+        else waiting.delete(row.plate);
+        wake?.();
+      });
+    running.add(task);
+  };
+
+  const sendOne = async (row: QueuedRow): Promise<void> => {
+    const heldBy = held.get(row.plate);
+    if (heldBy !== undefined) {
+      ledger.leavePending(row.id, `Venter på rad ${heldBy}, som feilet`);
+      return;
+    }
+    if (signal.aborted) return;
+    await options.rateLimit();
+    if (signal.aborted) return;
+    ledger.markSending(row.id);
+    let outcome: RowOutcome;
+    try {
+      outcome = await options.sender.send(row.request, { maybeSentBefore: row.maybeSentBefore, signal });
+    } catch (error) {
+      // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
+      if (signal.aborted) return;
+      throw error;
+    }
+    ledger.recordOutcome(row.id, outcome);
+    if (outcome.kind === 'failed') held.set(row.plate, row.rowNumber);
+    options.onRowDone(outcome.kind);
+  };
+
+  const wait = (extra?: Promise<void>) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      extra?.then(resolve, resolve);
+      if (signal.aborted) resolve();
+    }).finally(() => {
+      wake = undefined;
+    });
+  signal.addEventListener('abort', () => wake?.(), { once: true });
+
+  while (!signal.aborted) {
+    if (!roomForMore()) {
+      await wait();
+      continue;
+    }
+    const ingestWasDone = options.ingestDone();
+    const batch = ledger.nextQueued(fileId, cursor, options.concurrency * 4);
+    if (batch.length === 0) {
+      if (ingestWasDone && running.size === 0) break;
+      await wait(ingestWasDone ? undefined : options.moreRows());
+      continue;
+    }
+    options.onCursor(batch[batch.length - 1]?.id ?? cursor);
+    for (const row of batch) {
+      cursor = row.id;
+      const queue = waiting.get(row.plate);
+      if (queue) queue.push(row);
+      else {
+        waiting.set(row.plate, []);
+        start(row);
+      }
+    }
+  }
+  // Let what is in flight finish and be recorded; nothing new starts.
+  while (running.size > 0) await Promise.all(running);
+  if (fatalError !== undefined) throw fatalError;
+}

@@ -1,0 +1,100 @@
+import type { ColumnMap } from '../domain/columns.ts';
+import { checkAgainstPrevious, identityKey, type PlateLast } from '../domain/row-sequence.ts';
+import type { CheckedRow, ValidRow } from '../domain/types.ts';
+import { validateRow } from '../domain/validate-row.ts';
+import type { RawRow } from '../input/types.ts';
+import type { Ledger, PreviousRow } from '../ledger/ledger.ts';
+
+/** Rows written to the ledger per transaction: ~3 µs a row batched, against ~17 µs one by one. */
+const BATCH_SIZE = 256;
+
+export interface IngestOptions {
+  readonly ledger: Ledger;
+  readonly fileId: number;
+  readonly owner: string;
+  readonly columns: ColumnMap;
+  /**
+   * Resolves when the queue has room. The reader is not pulled while it waits: that is the backpressure that
+   * keeps memory flat however large the file.
+   */
+  readonly room: () => Promise<void>;
+  /** Called after each batch reaches the ledger, so the worker pool can start on it. */
+  readonly onBatch: (rows: number) => void;
+}
+
+/**
+ * Streams rows from the reader through validation into the ledger. Idempotent: after a crash the same file is
+ * read again and rows already recorded are passed over, so nothing is added twice.
+ */
+export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOptions): Promise<number> {
+  const { ledger, fileId } = options;
+  let batch: CheckedRow[] = [];
+  let total = 0;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const rowsToWrite = batch;
+    batch = [];
+    // Synchronous from BEGIN to COMMIT: no other task can slip its own writes into this transaction.
+    ledger.transaction(() => {
+      for (const row of rowsToWrite) record(options, row);
+    });
+    options.onBatch(rowsToWrite.length);
+  };
+  for await (const raw of rows) {
+    total += 1;
+    if (ledger.hasRow(fileId, raw.rowNumber)) continue;
+    batch.push(validateRow(raw, options.columns));
+    if (batch.length >= BATCH_SIZE) {
+      flush();
+      await options.room();
+    }
+  }
+  flush();
+  return total;
+}
+
+function record(options: IngestOptions, row: CheckedRow): void {
+  const { ledger, fileId, columns } = options;
+  if (row.kind === 'invalid') {
+    const plateCell = row.cells[columns.kjennemerke.index] ?? '';
+    ledger.addInvalidRow(fileId, row.rowNumber, plateCell.trim(), null, row.problems, row.cells);
+    return;
+  }
+  const plate = row.request.kjennemerke;
+  const previous = ledger.previousRowForPlate(fileId, plate, row.rowNumber);
+  const problem = checkAgainstPrevious(previous && plateLast(previous), row, columns.kjennemerke.header);
+  if (problem) {
+    ledger.addInvalidRow(fileId, row.rowNumber, plate, row.request.handling, [problem], row.cells);
+    return;
+  }
+  // A row whose change already went through in an earlier file, and is still the plate's latest state, is not
+  // sent again. Only when the file itself has no earlier row for the plate: within a file, order decides.
+  if (!previous) {
+    const earlier = ledger.latestSuccessElsewhere(options.owner, plate, fileId);
+    if (earlier && isSameChange(ledger, earlier, row)) {
+      ledger.addSkippedRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
+      return;
+    }
+  }
+  ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+}
+
+function plateLast(previous: PreviousRow): PlateLast {
+  return {
+    rowNumber: previous.rowNumber,
+    handling: previous.request.handling,
+    identityKey: identityKey(previous.request.leasingtakerId),
+    etternavn: previous.request.etternavn ?? '',
+  };
+}
+
+function isSameChange(
+  ledger: Ledger,
+  earlier: { handling: string; identityHash: string },
+  row: ValidRow,
+): boolean {
+  return (
+    earlier.handling === row.request.handling &&
+    earlier.identityHash === ledger.identityHash(row.request.leasingtakerId)
+  );
+}

@@ -1,0 +1,198 @@
+import { join } from 'node:path';
+import { findColumns } from '../domain/columns.ts';
+import { openFleetFile } from '../input/open-fleet-file.ts';
+import { FleetFileError, type FleetFile } from '../input/types.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Logger } from '../log.ts';
+import { writeFileReports, type ReportPaths } from '../report/index.ts';
+import { dispatchRows, type RowSender } from './dispatch.ts';
+import { ingestRows } from './ingest.ts';
+
+/** What one run shares between the files it processes. */
+export interface RunContext {
+  readonly ledger: Ledger;
+  readonly logger: Logger;
+  readonly reportsDir: string;
+  /** LEASINGTAKER_MAX_RUNS: how many runs try a technically failed row before it is left for a person. */
+  readonly maxRuns: number;
+  readonly concurrency: number;
+  readonly sheet?: string;
+  /** The sender for a file's owner ('' = the installation's own organisation). */
+  readonly senderFor: (owner: string) => RowSender;
+  readonly rateLimit: () => Promise<void>;
+  /** Aborted when the run must stop sending (circuit breaker, SIGTERM, authentication refused). */
+  readonly stopSending: AbortSignal;
+  /** Aborted on SIGTERM: stop reading too. */
+  readonly stopReading: AbortSignal;
+  /** Why sending stopped, for the report; set by whoever aborted `stopSending`. */
+  readonly stopReason: () => string | undefined;
+  readonly onRowDone: (outcome: string) => void;
+  readonly onRowsQueued: (rows: number) => void;
+}
+
+export interface FileResult {
+  readonly fileId: number;
+  readonly name: string;
+  readonly status: 'done' | 'interrupted' | 'unreadable';
+  readonly counts: ReturnType<Ledger['counts']>;
+  readonly reports: ReportPaths;
+}
+
+/** How far the reader may run ahead of the worker pool, in rows. */
+const READ_AHEAD = 2_000;
+
+/**
+ * One file's way through the run: read and validate into the ledger while the worker pool sends from it, then
+ * the report. Works the same for a new file, a file a crashed run left half done, and a finished file that
+ * still holds rows to retry.
+ */
+export async function processFile(context: RunContext, fileId: number): Promise<FileResult> {
+  const { ledger } = context;
+  const record = ledger.file(fileId);
+  const startedAt = new Date();
+  ledger.startFileRun(fileId);
+  ledger.requeueFailed(fileId, context.maxRuns);
+
+  let fleetFile: FleetFile | undefined;
+  if (record.status === 'reading') {
+    try {
+      fleetFile = await openFleetFile(record.path, context.sheet ? { sheet: context.sheet } : {});
+      const columns = findColumns(fleetFile.headers);
+      if (!columns.ok) throw new FleetFileError(record.name, columns.message);
+      ledger.setFileHeaders(fileId, fleetFile.headers, fleetFile.headerRowNumber, fleetFile.csvDelimiter ?? null);
+      return await ingestAndSend(context, fileId, fleetFile, columns.columns, startedAt);
+    } catch (error) {
+      if (!(error instanceof FleetFileError)) throw error;
+      ledger.setFileStatus(fileId, 'unreadable', error.message);
+      return finish(context, fileId, 'unreadable', startedAt);
+    } finally {
+      await fleetFile?.close();
+    }
+  }
+  await sendQueued(context, fileId, () => true, () => Promise.resolve());
+  return settle(context, fileId, startedAt);
+}
+
+async function ingestAndSend(
+  context: RunContext,
+  fileId: number,
+  fleetFile: FleetFile,
+  columns: Parameters<typeof ingestRows>[1]['columns'],
+  startedAt: Date,
+): Promise<FileResult> {
+  const { ledger } = context;
+  const owner = ledger.file(fileId).owner;
+  let ingestDone = false;
+  let cursor = 0;
+  let notifyRows: (() => void) | undefined;
+  let notifyRoom: (() => void) | undefined;
+  const moreRows = () =>
+    new Promise<void>((resolve) => {
+      notifyRows = resolve;
+    });
+  const hasRoom = () => context.stopSending.aborted || ledger.lastRowId(fileId) - cursor < READ_AHEAD;
+  const room = async () => {
+    while (!hasRoom() && !context.stopReading.aborted) {
+      await new Promise<void>((resolve) => {
+        notifyRoom = resolve;
+      });
+    }
+  };
+
+  const ingest = ingestRows(stopWhen(fleetFile.rows, context.stopReading), {
+    ledger,
+    fileId,
+    owner,
+    columns,
+    room,
+    onBatch: (rows) => {
+      context.onRowsQueued(rows);
+      notifyRows?.();
+    },
+  }).finally(() => {
+    ingestDone = true;
+    notifyRows?.();
+  });
+  const send = sendQueued(
+    context,
+    fileId,
+    () => ingestDone,
+    moreRows,
+    (id) => {
+      cursor = id;
+      if (hasRoom()) notifyRoom?.();
+    },
+  ).finally(() => notifyRoom?.());
+
+  const [ingested, sent] = await Promise.allSettled([ingest, send]);
+  if (ingested.status === 'rejected') throw ingested.reason;
+  if (sent.status === 'rejected') throw sent.reason;
+  // Every row is in the ledger: a later run resumes from the ledger without reading the file again.
+  if (!context.stopReading.aborted) ledger.setFileStatus(fileId, 'sending');
+  return settle(context, fileId, startedAt);
+}
+
+function sendQueued(
+  context: RunContext,
+  fileId: number,
+  ingestDone: () => boolean,
+  moreRows: () => Promise<void>,
+  onCursor: (id: number) => void = () => {},
+): Promise<void> {
+  if (context.stopSending.aborted) return Promise.resolve();
+  return dispatchRows({
+    ledger: context.ledger,
+    fileId,
+    sender: context.senderFor(context.ledger.file(fileId).owner),
+    concurrency: context.concurrency,
+    rateLimit: context.rateLimit,
+    signal: context.stopSending,
+    ingestDone,
+    moreRows,
+    onRowDone: context.onRowDone,
+    onCursor,
+  });
+}
+
+/** After sending: the file is done unless the run stopped early, then its report is written either way. */
+async function settle(context: RunContext, fileId: number, startedAt: Date): Promise<FileResult> {
+  const { ledger } = context;
+  ledger.countRunForOpenRows(fileId);
+  const interrupted = context.stopSending.aborted || context.stopReading.aborted;
+  const status = ledger.file(fileId).status;
+  if (!interrupted && status !== 'reading') ledger.setFileStatus(fileId, 'done');
+  return finish(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
+}
+
+async function finish(
+  context: RunContext,
+  fileId: number,
+  status: FileResult['status'],
+  startedAt: Date,
+): Promise<FileResult> {
+  const { ledger } = context;
+  const file = ledger.file(fileId);
+  const counts = ledger.counts(fileId);
+  const notice = status === 'interrupted' ? context.stopReason() : undefined;
+  const reports = await writeFileReports(
+    {
+      file,
+      runStartedAt: startedAt,
+      runFinishedAt: new Date(),
+      counts,
+      pending: counts.pending,
+      rowsWithStatus: (statuses) => ledger.rowsWithStatus(fileId, statuses),
+      ...(notice ? { notice } : {}),
+      csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
+    },
+    file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
+  );
+  return { fileId, name: file.name, status, counts, reports };
+}
+
+async function* stopWhen<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  for await (const row of rows) {
+    if (signal.aborted) return;
+    yield row;
+  }
+}
