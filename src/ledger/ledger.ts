@@ -62,7 +62,6 @@ CREATE TABLE IF NOT EXISTS rows (
   updated_at TEXT NOT NULL,
   UNIQUE (file_id, row_number)
 );
-CREATE INDEX IF NOT EXISTS rows_queue ON rows(file_id, status, id);
 CREATE INDEX IF NOT EXISTS rows_by_plate ON rows(plate, id);
 CREATE INDEX IF NOT EXISTS rows_file_plate ON rows(file_id, plate, row_number);
 `;
@@ -338,27 +337,30 @@ export class Ledger {
 
   // ---- queue ----
 
-  /** Rows without an outcome after `afterId`, in file order. */
-  nextQueued(fileId: number, afterId: number, limit: number): QueuedRow[] {
-    const rows = this.#stmts.queued.all(fileId, afterId, limit) as unknown as {
-      id: number;
-      row_number: number;
-      plate: string;
-      request: string;
-      status: RowStatus;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      rowNumber: row.row_number,
-      plate: row.plate,
-      request: JSON.parse(row.request) as LeasingtakerRequest,
-      maybeSentBefore: row.status === 'sending',
-    }));
-  }
-
-  /** Recorded before the request goes out, so that after a crash the row is known to have maybe been sent. */
-  markSending(rowId: number): void {
-    this.#stmts.markSending.run(nowIso(), rowId);
+  /**
+   * Takes the next rows without an outcome after `afterId`, in file order, and marks them `sending` in one
+   * transaction before any goes out: after a crash, a row so marked may have reached the API and is sent again
+   * as "maybe sent before". Claiming a batch at once costs one commit per batch instead of one per row.
+   */
+  claimQueued(fileId: number, afterId: number, limit: number): QueuedRow[] {
+    return this.transaction(() => {
+      const rows = this.#stmts.queued.all(fileId, afterId, limit) as unknown as {
+        id: number;
+        row_number: number;
+        plate: string;
+        request: string;
+        status: RowStatus;
+      }[];
+      const at = nowIso();
+      for (const row of rows) if (row.status === 'pending') this.#stmts.markSending.run(at, row.id);
+      return rows.map((row) => ({
+        id: row.id,
+        rowNumber: row.row_number,
+        plate: row.plate,
+        request: JSON.parse(row.request) as LeasingtakerRequest,
+        maybeSentBefore: row.status === 'sending',
+      }));
+    });
   }
 
   recordOutcome(rowId: number, outcome: RowOutcome): void {
@@ -407,6 +409,14 @@ export class Ledger {
         );
         return;
     }
+  }
+
+  /** Returns claimed rows that were never handed to the API to the queue as plain pending rows. */
+  release(rowIds: readonly number[]): void {
+    if (rowIds.length === 0) return;
+    this.transaction(() => {
+      for (const id of rowIds) this.#stmts.release.run(id);
+    });
   }
 
   /** Leaves a row without an outcome, with the reason a person will read in `Feilet` (e.g. waiting for row N). */
@@ -590,6 +600,7 @@ function prepareStatements(db: DatabaseSync) {
     markSending: p("UPDATE rows SET status = 'sending', updated_at = ? WHERE id = ?"),
     recordOutcome: p(`UPDATE rows SET status = ?, attempts = attempts + ?, runs = runs + 1, http_status = ?,
       error_code = ?, error_message = ?, answer = ?, already_so = ?, merknader = ?, updated_at = ? WHERE id = ?`),
+    release: p("UPDATE rows SET status = 'pending' WHERE id = ? AND status = 'sending'"),
     leavePending: p("UPDATE rows SET status = 'pending', error_message = ?, updated_at = ? WHERE id = ?"),
     countRun: p("UPDATE rows SET runs = runs + 1 WHERE file_id = ? AND status IN ('pending', 'sending')"),
     requeueFailed: p(`UPDATE rows SET status = 'pending', updated_at = ?

@@ -47,6 +47,8 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   /** Plates whose row failed in this run, with that row's number. */
   const held = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  /** Claimed from the queue (marked `sending`) but not handed to the API yet. */
+  const unsent = new Set<number>();
   let cursor = 0;
   let wake: (() => void) | undefined;
   const roomForMore = () => limit.activeCount + limit.pendingCount < options.concurrency * 2;
@@ -70,13 +72,14 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const sendOne = async (row: QueuedRow): Promise<void> => {
     const heldBy = held.get(row.plate);
     if (heldBy !== undefined) {
+      unsent.delete(row.id);
       ledger.leavePending(row.id, `Venter på rad ${heldBy}, som feilet`);
       return;
     }
     if (signal.aborted) return;
     await options.rateLimit();
     if (signal.aborted) return;
-    ledger.markSending(row.id);
+    unsent.delete(row.id);
     let outcome: RowOutcome;
     try {
       outcome = await options.sender.send(row.request, { maybeSentBefore: row.maybeSentBefore, signal });
@@ -106,7 +109,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       continue;
     }
     const ingestWasDone = options.ingestDone();
-    const batch = ledger.nextQueued(fileId, cursor, options.concurrency * 4);
+    const batch = ledger.claimQueued(fileId, cursor, options.concurrency * 4);
     if (batch.length === 0) {
       if (ingestWasDone && running.size === 0) break;
       await wait(ingestWasDone ? undefined : options.moreRows());
@@ -115,6 +118,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
     options.onCursor(batch[batch.length - 1]?.id ?? cursor);
     for (const row of batch) {
       cursor = row.id;
+      if (!row.maybeSentBefore) unsent.add(row.id);
       const queue = waiting.get(row.plate);
       if (queue) queue.push(row);
       else {
@@ -125,5 +129,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   }
   // Let what is in flight finish and be recorded; nothing new starts.
   while (running.size > 0) await Promise.all(running);
+  // Rows claimed but never sent go back to plain pending: they can't have reached the API.
+  ledger.release([...unsent]);
   if (fatalError !== undefined) throw fatalError;
 }
