@@ -1,0 +1,365 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { type Response } from 'got';
+import type { LeasingtakerRequest } from '../domain/types.ts';
+import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, isAlreadySo } from './already-so.ts';
+import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
+import { classifyReply, type LeasingtakerEntity, type Merknad } from './classify.ts';
+import { isLoopbackHost } from './loopback.ts';
+import { createPauseGate, type PauseGate } from './pause-gate.ts';
+import { userAgent as defaultUserAgent } from './user-agent.ts';
+
+export const API_PATH = '/ws/no/vegvesen/kjoretoy/felles/innmelding/leasingtaker';
+
+/** What the client needs from Maskinporten; `createTokenProvider` makes one. */
+export interface TokenSource {
+  getToken(): Promise<string>;
+  invalidate(token: string): void;
+}
+
+export interface RetryInfo {
+  /** The attempt that just failed, from 1. */
+  readonly attempt: number;
+  /** `HTTP 503`, `ECONNRESET`, ... : a status or an error code, never a URL or a body. */
+  readonly reason: string;
+  /** How long this worker waits before the next attempt (a pause of the gate included). */
+  readonly delayMs: number;
+}
+
+export interface LeasingtakerClientOptions {
+  /**
+   * `LEASINGTAKER_API_URL`: scheme and host of the API, e.g. `https://www.vegvesen.no` (the path is added).
+   * http only on loopback (the simulator).
+   */
+  readonly apiUrl: string;
+  /** Access tokens; `tokens.getToken()` rejecting (a MaskinportenError) rejects `send`, which aborts the run. */
+  readonly tokens: TokenSource;
+  /** Time for one attempt, from sending to the whole reply, in ms. Default 30 000 (got has no timeout by default). */
+  readonly timeoutMs?: number;
+  /** Attempts per request on network errors, 429, 502, 503 and 504. Default 5. A 401 adds one more. */
+  readonly maxAttempts?: number;
+  /** Backoff between attempts, exponential with full jitter. Default 500 ms doubling up to 30 s. */
+  readonly backoff?: BackoffSettings;
+  /** A longer `Retry-After` is cut to this many seconds. Default 120. */
+  readonly maxRetryAfterSeconds?: number;
+  /** Default `leasingtaker-batch/<version>`. */
+  readonly userAgent?: string;
+  /** Shared pause for 429; default one for this client, which its workers share. */
+  readonly gate?: PauseGate;
+  /** Called before every wait for a retry; keep it cheap. */
+  readonly onRetry?: (info: RetryInfo) => void;
+  /** Connections kept open per host; at least the number of concurrent workers. Default 64. */
+  readonly maxSockets?: number;
+  /** Merknad codes that mean "already so" (`LEASINGTAKER_ALREADY_SO_CODES`). Default `DEFAULT_ALREADY_SO_CODES`. */
+  readonly alreadySoCodes?: AlreadySoCodes;
+  /** Clock in ms since the epoch; for Retry-After dates. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export interface SendOptions {
+  /**
+   * The row may have been sent in an earlier run that was interrupted before its reply was recorded. An
+   * "already so" stop then counts as done (`alreadySo: true`).
+   */
+  readonly maybeSentBefore?: boolean;
+  /** Aborting rejects `send` with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+export type SendResult = (
+  | {
+      readonly kind: 'ok';
+      readonly entity: LeasingtakerEntity;
+      /**
+       * True when the API said "already so" and an earlier attempt (this run or an interrupted one) may have
+       * made the change. `merknader` then holds what the API said.
+       */
+      readonly alreadySo: boolean;
+      readonly merknader?: readonly Merknad[];
+    }
+  | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[] }
+  | { readonly kind: 'failed'; readonly status?: number; readonly code: string; readonly message: string }
+) & {
+  /** Requests sent to the API for this row. */
+  readonly attempts: number;
+};
+
+export interface LeasingtakerClient {
+  send(request: LeasingtakerRequest, options?: SendOptions): Promise<SendResult>;
+  /** Closes the kept-alive connections. */
+  close(): void;
+}
+
+/** The API address is unusable; thrown at creation, before anything is sent. */
+export class ApiConfigError extends Error {
+  override readonly name = 'ApiConfigError';
+}
+
+/** Errors that happen before a connection exists: the request cannot have reached the API. */
+const BEFORE_CONNECT: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+const RETRY_CODES: ReadonlySet<string> = new Set([
+  ...BEFORE_CONNECT,
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_READING_RESPONSE_STREAM',
+]);
+
+export function createLeasingtakerClient(options: LeasingtakerClientOptions): LeasingtakerClient {
+  const url = apiEndpoint(options.apiUrl);
+  const { tokens } = options;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
+  const maxRetryAfterMs = (options.maxRetryAfterSeconds ?? 120) * 1000;
+  const gate = options.gate ?? createPauseGate(now);
+  const alreadySoCodes = options.alreadySoCodes ?? DEFAULT_ALREADY_SO_CODES;
+  const { onRetry } = options;
+  const maxSockets = options.maxSockets ?? 64;
+
+  // Our own agents: keep-alive saves a TCP and TLS handshake per request, and a client of our own can be closed.
+  const agent = {
+    http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+  };
+  // Built once: the per-request options below are only what differs between requests.
+  const http = got.extend({
+    method: 'POST',
+    agent,
+    headers: {
+      'user-agent': options.userAgent ?? defaultUserAgent(),
+      'content-type': 'application/json',
+      accept: 'application/json',
+    },
+    timeout: { request: timeoutMs },
+    // Retries are ours, not got's: got does not retry POST by default (it is not idempotent), its per-request
+    // backoff cannot pause the other workers on a 429, and a Retry-After above its maxRetryAfter cancels the
+    // retry altogether. Our loop also needs to know whether an earlier attempt may have reached the API.
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    // A redirect of a POST is not something this API does; keep it as a failure with its status.
+    followRedirect: false,
+    responseType: 'text',
+  });
+
+  async function send(request: LeasingtakerRequest, sendOptions: SendOptions = {}): Promise<SendResult> {
+    try {
+      return await attemptAll(request, sendOptions);
+    } catch (error) {
+      // Whichever await noticed the abort (gate, backoff or request), the caller gets the signal's own reason.
+      if (sendOptions.signal?.aborted) throw sendOptions.signal.reason;
+      throw error;
+    }
+  }
+
+  async function attemptAll(request: LeasingtakerRequest, sendOptions: SendOptions): Promise<SendResult> {
+    const { signal } = sendOptions;
+    const body = requestBody(request);
+    let maybeReached = sendOptions.maybeSentBefore === true;
+    let refreshedAfter401 = false;
+    let attempts = 0;
+    let countedAttempts = 0;
+
+    for (;;) {
+      await gate.wait(signal);
+      const token = await tokens.getToken();
+      attempts++;
+      countedAttempts++;
+
+      let response: Response<string>;
+      try {
+        response = await http(url, {
+          body,
+          headers: { authorization: `Bearer ${token}` },
+          ...(signal === undefined ? {} : { signal }),
+        });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const problem = describeNetworkError(error);
+        if (problem.mayHaveReached) maybeReached = true;
+        if (!problem.retry || countedAttempts >= maxAttempts) {
+          return { kind: 'failed', code: problem.code, message: problem.message(attempts), attempts };
+        }
+        await pause(countedAttempts, problem.code, backoffDelay(countedAttempts, backoff), false, signal);
+        continue;
+      }
+
+      const status = response.statusCode;
+      const reply = classifyReply(status, parseBody(response.body));
+      switch (reply.kind) {
+        case 'ok':
+          return { kind: 'ok', entity: reply.entity, alreadySo: false, attempts };
+        case 'stopped':
+          if (maybeReached && isAlreadySo(request.handling, reply.merknader, alreadySoCodes)) {
+            return {
+              kind: 'ok',
+              entity: { kjennemerke: request.kjennemerke },
+              alreadySo: true,
+              merknader: reply.merknader,
+              attempts,
+            };
+          }
+          return { kind: 'stopped', merknader: reply.merknader, attempts };
+        case 'failed':
+          return { kind: 'failed', status: reply.status, code: reply.code, message: reply.message, attempts };
+        case 'unauthorized':
+          // Most likely the token expired or was revoked early; other workers may have met the same 401, and
+          // invalidate() makes them share one refresh. A second 401 with a fresh token is not about the token.
+          tokens.invalidate(token);
+          if (refreshedAfter401) {
+            return {
+              kind: 'failed',
+              status,
+              code: 'UNAUTHORIZED',
+              message:
+                'HTTP 401 twice, the second time with a fresh token: check that the organisation has access to the API and the scope (MASKINPORTEN_SCOPE)',
+              attempts,
+            };
+          }
+          refreshedAfter401 = true;
+          countedAttempts--;
+          onRetry?.({ attempt: attempts, reason: 'HTTP 401', delayMs: 0 });
+          continue;
+        case 'retry': {
+          // A 5xx from a gateway may come after the API did the work; a 429 is refused before any.
+          if (status !== 429) maybeReached = true;
+          if (countedAttempts >= maxAttempts) {
+            return {
+              kind: 'failed',
+              status,
+              code: `HTTP_${status}`,
+              message: `HTTP ${status} from the Leasingtaker-API, ${attempts} attempts`,
+              attempts,
+            };
+          }
+          const retryAfter = parseRetryAfter(headerValue(response.headers['retry-after']), now());
+          const shared = status === 429 || retryAfter !== undefined;
+          const delay = Math.min(retryAfter ?? backoffDelay(countedAttempts, backoff), maxRetryAfterMs);
+          await pause(countedAttempts, reply.reason, delay, shared, signal);
+          continue;
+        }
+      }
+    }
+  }
+
+  /** Waits before a retry; `shared` pauses every worker at the gate, not only this one. */
+  async function pause(
+    attempt: number,
+    reason: string,
+    delayMs: number,
+    shared: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    // The gate closes before anyone hears of the retry, so no worker slips through in between.
+    if (shared) gate.pauseUntil(now() + delayMs);
+    onRetry?.({ attempt, reason, delayMs });
+    if (shared) return;
+    if (delayMs > 0) await sleep(delayMs, undefined, signal === undefined ? undefined : { signal });
+  }
+
+  return {
+    send,
+    close() {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}
+
+function apiEndpoint(apiUrl: string): string {
+  if (!URL.canParse(apiUrl)) {
+    throw new ApiConfigError(`LEASINGTAKER_API_URL is not an absolute URL: ${apiUrl}`);
+  }
+  const parsed = new URL(apiUrl);
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    throw new ApiConfigError(
+      `LEASINGTAKER_API_URL must use https: tokens and fødselsnummer are not sent unencrypted (http is allowed only for 127.0.0.1, localhost and [::1]). Got ${parsed.origin}.`,
+    );
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ApiConfigError(`LEASINGTAKER_API_URL must be an https URL. Got ${parsed.protocol}`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new ApiConfigError('LEASINGTAKER_API_URL must not have a query or fragment.');
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${API_PATH}`;
+}
+
+/** Exactly the documented fields, whatever else the caller's object carries. */
+function requestBody(request: LeasingtakerRequest): string {
+  const id = request.leasingtakerId;
+  return JSON.stringify({
+    handling: request.handling,
+    kjennemerke: request.kjennemerke,
+    leasingtakerId:
+      'fodselsnummer' in id
+        ? { fodselsnummer: id.fodselsnummer }
+        : { organisasjonsnummer: id.organisasjonsnummer },
+    etternavn: request.etternavn,
+  });
+}
+
+function parseBody(body: string): unknown {
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+interface NetworkProblem {
+  readonly code: string;
+  readonly retry: boolean;
+  readonly mayHaveReached: boolean;
+  readonly message: (attempts: number) => string;
+}
+
+/**
+ * Reads a failed attempt from its code and timings only. got's errors carry the request options (the token in
+ * a header, the fødselsnummer in the body) and their messages may hold the URL: none of that is passed on.
+ */
+function describeNetworkError(error: unknown): NetworkProblem {
+  const fields = error as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    timings?: { upload?: number };
+  };
+  let code = typeof fields.code === 'string' ? fields.code : 'ERR_UNKNOWN';
+  if (
+    code === 'ERR_GOT_REQUEST_ERROR' &&
+    typeof fields.message === 'string' &&
+    /socket hang up/i.test(fields.message)
+  ) {
+    code = 'ECONNRESET';
+  }
+  const timedOut = fields.name === 'TimeoutError';
+  // `upload` is set once the whole request was handed to the socket; without it the API cannot have a complete
+  // request. A reset of a reused keep-alive socket after sending counts as "may have reached": we can't tell.
+  const mayHaveReached =
+    !BEFORE_CONNECT.has(code) && (fields.timings === undefined || fields.timings.upload !== undefined);
+  return {
+    code,
+    retry: timedOut || RETRY_CODES.has(code),
+    mayHaveReached,
+    message: (attempts) =>
+      timedOut
+        ? `No complete reply from the Leasingtaker-API within the timeout (${code}), ${attempts} attempts`
+        : `Network error talking to the Leasingtaker-API (${code}), ${attempts} attempts`,
+  };
+}
