@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
 import { isLoopbackHost } from './api/loopback.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import type { ApiAccess } from './pipeline/api-sender.ts';
@@ -81,6 +82,13 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
   if (!apiUrl) problems.push('Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.');
   else problems.push(...apiUrlProblems(apiUrl));
 
+  let alreadySoCodes: AlreadySoCodes = DEFAULT_ALREADY_SO_CODES;
+  if (env.LEASINGTAKER_ALREADY_SO_CODES?.trim()) {
+    const parsed = parseAlreadySoCodes(env.LEASINGTAKER_ALREADY_SO_CODES);
+    if (parsed.ok) alreadySoCodes = parsed.value;
+    else problems.push(parsed.reason);
+  }
+
   const maxRps = integer('maxRps', 'LEASINGTAKER_MAX_RPS', 0, 0, 10_000);
   const config = {
     inbox: resolve(text('inbox', 'LEASINGTAKER_INBOX', './inbox')),
@@ -116,6 +124,7 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
         maxAttempts,
         concurrency: config.concurrency,
         breakerThreshold,
+        alreadySoCodes,
       },
     },
   };

@@ -1,3 +1,4 @@
+import type { AlreadySoCodes } from '../api/already-so.ts';
 import { createLeasingtakerClient, type LeasingtakerClient } from '../api/client.ts';
 import { createPauseGate } from '../api/pause-gate.ts';
 import type { RowOutcome } from '../ledger/ledger.ts';
@@ -18,6 +19,8 @@ export interface ApiAccess {
   readonly concurrency: number;
   /** LEASINGTAKER_BREAKER_THRESHOLD: technical failures in a row that stop the run. */
   readonly breakerThreshold: number;
+  /** LEASINGTAKER_ALREADY_SO_CODES: merknad codes that mean the register is already as asked. */
+  readonly alreadySoCodes: AlreadySoCodes;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
         timeoutMs: access.timeoutMs,
         maxAttempts: access.maxAttempts,
         maxSockets: Math.max(access.concurrency, 8),
+        alreadySoCodes: access.alreadySoCodes,
         gate,
         onRetry: (info) => {
           logger.debug({ attempt: info.attempt, reason: info.reason, delayMs: info.delayMs }, 'retrying a request');
