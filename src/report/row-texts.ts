@@ -1,0 +1,43 @@
+// The Norwegian texts a row's outcome is explained with, shared by the result workbook and the retry file so
+// both say the same thing about the same row.
+
+import type { Handling } from '../domain/types.ts';
+import type { LedgerRow, RowStatus } from '../ledger/types.ts';
+
+/** Rows that go into the retry file: stopped by the API, or not (surely) through yet. */
+export const RETRY_STATUSES: readonly RowStatus[] = ['stopped', 'failed', 'pending', 'sending'];
+
+export const NOT_SENT_YET = 'Ikke sendt ennå – prøves ved neste kjøring';
+const NO_ANSWER = 'Sendt, men svaret kom ikke fram – sendes på nytt ved neste kjøring';
+
+export function handlingText(handling: Handling | null): string {
+  if (handling === 'OPPRETTE') return 'Opprette';
+  if (handling === 'AVSLUTTE') return 'Avslutte';
+  return '';
+}
+
+/** What went wrong with a failed, pending or sending row, without the HTTP status (it has its own column). */
+export function failureText(row: LedgerRow): string {
+  if (row.status === 'pending') {
+    // A row left pending may carry the error of an earlier run; that is worth seeing next to "not sent".
+    return row.errorMessage ? `${NOT_SENT_YET} (forrige feil: ${row.errorMessage})` : NOT_SENT_YET;
+  }
+  if (row.status === 'sending') return row.errorMessage ?? NO_ANSWER;
+  return row.errorMessage ?? row.errorCode ?? 'Teknisk feil';
+}
+
+function merknadText(kode: string, beskrivelse: string): string {
+  return beskrivelse ? `${beskrivelse} (${kode})` : kode;
+}
+
+/** The one-line reason a row is in the retry file. */
+export function retryReason(row: LedgerRow): string {
+  if (row.status === 'stopped') {
+    if (row.merknader.length === 0) return 'Stoppet av API-et';
+    return row.merknader.map((m) => merknadText(m.kode, m.beskrivelse)).join('; ');
+  }
+  const status = row.httpStatus === null ? '' : ` (HTTP ${row.httpStatus})`;
+  if (row.status === 'failed')
+    return `Feilet: ${failureText(row)}${status} – prøves på nytt ved neste kjøring`;
+  return failureText(row);
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { wrappedLines } from '../../src/report/excel.ts';
+import { localTimestamp, reportPrefix } from '../../src/report/files.ts';
+import { neutraliseForCsv } from '../../src/report/retry-file.ts';
+import { retryReason } from '../../src/report/row-texts.ts';
+import { ledgerRow } from './fixtures.ts';
+
+describe('report names', () => {
+  it('stamps the run in local time, without colons', () => {
+    expect(localTimestamp(new Date(2025, 0, 5, 7, 8, 9))).toBe('2025-01-05T07-08-09');
+  });
+
+  it.each([
+    ['flåte.csv', 'flåte'],
+    ['Flåteliste mars.2025.xlsx', 'Flåteliste mars.2025'],
+    ['uten-endelse', 'uten-endelse'],
+    ['undermappe/flåte.csv', 'flåte'],
+    ['C:\\Users\\kari\\flåte.csv', 'flåte'],
+    ['.csv', 'csv'],
+    ['..flåte.csv', 'flåte'],
+  ])('takes %s as %s', (name, base) => {
+    expect(reportPrefix(name, new Date(2025, 0, 5, 7, 8, 9))).toBe(`${base}.2025-01-05T07-08-09`);
+  });
+});
+
+describe('row heights', () => {
+  it('counts line breaks and wrapping at spaces', () => {
+    expect(wrappedLines('kort', 20)).toBe(1);
+    expect(wrappedLines('en\nto\ntre', 20)).toBe(3);
+    expect(wrappedLines('ord '.repeat(40).trim(), 20)).toBeGreaterThan(3);
+    expect(wrappedLines('X'.repeat(100), 21)).toBe(6);
+    expect(wrappedLines(null, 20)).toBe(1);
+  });
+});
+
+describe('CSV injection', () => {
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+47 22 00 00 00', "'+47 22 00 00 00"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', "'\r=1"],
+    // What we send never starts so, and stays as it is.
+    ['CU10001', 'CU10001'],
+    ['63888700414', '63888700414'],
+    ['Østby', 'Østby'],
+    ['', ''],
+    // Already neutralised (a retry file of a retry file): no second quote.
+    ["'=1+1", "'=1+1"],
+  ])('%j becomes %j', (cell, written) => {
+    expect(neutraliseForCsv(cell)).toBe(written);
+  });
+});
+
+describe('retry reasons', () => {
+  it('lists every merknad with its code', () => {
+    const row = ledgerRow(2, 'stopped', {
+      merknader: [
+        { kode: 'A', beskrivelse: 'Første' },
+        { kode: 'B', beskrivelse: '' },
+      ],
+    });
+    expect(retryReason(row)).toBe('Første (A); B');
+  });
+
+  it('says a pending row was never sent, and keeps an earlier error', () => {
+    expect(retryReason(ledgerRow(2, 'pending'))).toBe('Ikke sendt ennå – prøves ved neste kjøring');
+    expect(retryReason(ledgerRow(2, 'pending', { errorMessage: 'Tidsavbrudd' }))).toBe(
+      'Ikke sendt ennå – prøves ved neste kjøring (forrige feil: Tidsavbrudd)',
+    );
+  });
+
+  it('says an unanswered row will be sent again', () => {
+    expect(retryReason(ledgerRow(2, 'sending'))).toMatch(/svaret kom ikke fram/);
+  });
+});
