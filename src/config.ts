@@ -79,8 +79,10 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
 
   const environment = maskinporten.ok ? maskinporten.settings.environment : undefined;
   const apiUrl = env.LEASINGTAKER_API_URL?.trim() || (environment && environment !== 'custom' ? DEFAULT_API_URL[environment] : '');
-  if (!apiUrl) problems.push('Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.');
-  else problems.push(...apiUrlProblems(apiUrl));
+  if (apiUrl) problems.push(...apiUrlProblems(apiUrl));
+  else if (environment === 'custom') {
+    problems.push('Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.');
+  }
 
   let alreadySoCodes: AlreadySoCodes = DEFAULT_ALREADY_SO_CODES;
   if (env.LEASINGTAKER_ALREADY_SO_CODES?.trim()) {

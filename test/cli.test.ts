@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSimulator, startLocalSimulator } from '../src/commands/local-simulator.ts';
+import { spawnCli } from './support/spawn-cli.ts';
+
+describe('leasingtaker CLI', () => {
+  let dir: string;
+  let local: LocalSimulator;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'leasingtaker-cli-'));
+    local = await startLocalSimulator(join(dir, 'keys'));
+  });
+  afterAll(async () => {
+    await local.sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists every command in --help, and each command has its own --help', async () => {
+    const help = await spawnCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['validate', 'run', 'demo', 'simulator']) {
+      expect(help.stdout).toContain(command);
+      const own = await spawnCli([command, '--help']);
+      expect(own.code).toBe(0);
+      expect(own.stdout).toContain(`Usage: leasingtaker ${command}`);
+    }
+  });
+
+  it('exits 2 and lists every configuration problem at once, touching nothing', async () => {
+    const result = await spawnCli(['run'], { LEASINGTAKER_CONCURRENCY: 'many', LEASINGTAKER_INBOX: join(dir, 'none') }, { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MASKINPORTEN_CLIENT_ID');
+    expect(result.stderr).toContain('LEASINGTAKER_CONCURRENCY');
+    expect(result.stderr).toContain('MASKINPORTEN_KEY_FILE');
+    expect(existsSync(join(dir, 'none'))).toBe(false);
+  });
+
+  it('exits 2 before sending when Maskinporten refuses the client', async () => {
+    const inbox = join(dir, 'inbox-auth');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, 'a.csv'), 'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\n');
+    const result = await spawnCli(
+      ['run', '--inbox', inbox, '--state', join(dir, 'state-auth'), '--reports', join(dir, 'r'), '--archive', join(dir, 'a')],
+      { ...local.env, MASKINPORTEN_KID: 'not-registered', LEASINGTAKER_SETTLE_MS: '0' },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/MASKINPORTEN_KID/);
+    expect(local.sim.calls.filter((call) => call.endpoint === 'api')).toHaveLength(0);
+  });
+
+  it('runs the inbox against the simulator and exits 0 when every row reached an outcome', async () => {
+    const inbox = join(dir, 'inbox-ok');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(join(inbox, 'a.csv'), 'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\nXX10001;OPPRETTE;63888700414;Firkant\n');
+    const result = await spawnCli(
+      ['run', '--inbox', inbox, '--state', join(dir, 'state-ok'), '--reports', join(dir, 'reports-ok'), '--archive', join(dir, 'archive-ok')],
+      { ...local.env, LEASINGTAKER_SETTLE_MS: '0' },
+    );
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.at(-1)).toMatchObject({ msg: 'Run finished: 1 file(s)', rows: 2, ok: 1, stopped: 1 });
+    // Personal data never reaches the console.
+    expect(result.stdout + result.stderr).not.toContain('63888700414');
+  });
+});
