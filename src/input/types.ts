@@ -15,8 +15,6 @@ export interface FleetFile {
   /** Header cells as written in the file (trimmed), in column order. */
   readonly headers: readonly string[];
   readonly headerRowNumber: number;
-  /** The delimiter a CSV file uses, so a retry file can be written the same way; undefined for xlsx. */
-  readonly csvDelimiter?: string;
   /** Data rows in file order; blank rows are skipped but still counted in row numbers. */
   readonly rows: AsyncIterable<RawRow>;
   /** Stops reading and frees the file (temp files, streams). Safe to call twice. */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
-import { FleetFileError, type FleetFile } from '../input/types.ts';
+import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
-import { writeFileReports, type ReportPaths } from '../report/index.ts';
+import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
 import { ingestRows } from './ingest.ts';
 
@@ -56,11 +56,13 @@ export async function processFile(context: RunContext, fileId: number): Promise<
   let fleetFile: FleetFile | undefined;
   if (record.status === 'reading') {
     try {
-      fleetFile = await openFleetFile(record.path, context.sheet ? { sheet: context.sheet } : {});
-      const columns = findColumns(fleetFile.headers);
+      const opened = await openFleetFile(record.path, context.sheet ? { sheet: context.sheet } : {});
+      fleetFile = opened;
+      const columns = findColumns(opened.headers);
       if (!columns.ok) throw new FleetFileError(record.name, columns.message);
-      ledger.setFileHeaders(fileId, fleetFile.headers, fleetFile.headerRowNumber, fleetFile.csvDelimiter ?? null);
-      return await ingestAndSend(context, fileId, fleetFile, columns.columns, startedAt);
+      const delimiter = opened.format === 'csv' ? opened.delimiter : null;
+      ledger.setFileHeaders(fileId, opened.headers, opened.headerRowNumber, delimiter);
+      return await ingestAndSend(context, fileId, opened, columns.columns, startedAt);
     } catch (error) {
       if (!(error instanceof FleetFileError)) throw error;
       ledger.setFileStatus(fileId, 'unreadable', error.message);
@@ -69,7 +71,12 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       await fleetFile?.close();
     }
   }
-  await sendQueued(context, fileId, () => true, () => Promise.resolve());
+  await sendQueued(
+    context,
+    fileId,
+    () => true,
+    () => Promise.resolve(),
+  );
   return settle(context, fileId, startedAt);
 }
 

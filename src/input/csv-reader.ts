@@ -1,0 +1,267 @@
+// Streams a CSV fleet file: bytes -> text (encoding detected) -> csv-parse -> rows numbered as Excel shows them.
+//
+// Row numbers: every record csv-parse emits is one row in Excel (a quoted cell with line breaks is one row),
+// so the n-th record is row n. Blank records are counted and skipped, which is why skip_empty_lines is off.
+// An Excel `sep=;` line is removed before parsing, because Excel hides it and numbers the next line 1.
+
+import { createReadStream, type ReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, type Parser, parse } from 'csv-parse';
+import { iterableOnce, shapeCells, tidyText } from './row-shape.ts';
+import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
+import { type FleetFile, FleetFileError, type RawRow } from './types.ts';
+
+/** Longest record we accept. A longer one is almost always an unclosed quote swallowing the rest of the file. */
+export const MAX_RECORD_CHARS = 1_000_000;
+/** More columns than any fleet file has; past this the delimiter is wrong or the file isn't a table. */
+export const MAX_COLUMNS = 1_000;
+/** How much text we look through for the header row before giving up. */
+const MAX_PREAMBLE_CHARS = 4 * 1024 * 1024;
+
+export type CsvDelimiter = ';' | ',' | '\t' | (string & {});
+
+/** A CSV fleet file, with what was detected about it (useful for writing a result file the same way). */
+export interface CsvFleetFile extends FleetFile {
+  readonly format: 'csv';
+  readonly delimiter: CsvDelimiter;
+  /** 'ascii' until a non-ASCII byte has been read; final once `rows` has been read to the end. */
+  readonly encoding: CsvEncoding;
+}
+
+const CANDIDATES = [';', '\t', ','] as const;
+const SEP_LINE = /^"?sep=(.)"?[ \t]*$/i;
+
+interface Preamble {
+  readonly delimiter: string;
+  /** The text to parse: everything read so far, minus a `sep=` line. */
+  readonly text: string;
+}
+
+function lineEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
+}
+
+function skipLineBreak(text: string, at: number): number {
+  if (text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10) return at + 2;
+  return at + 1;
+}
+
+/**
+ * Finds the delimiter from the `sep=` line or the first non-blank line, counting candidates outside quotes.
+ * Returns undefined when `text` doesn't yet hold a whole header line and more may come.
+ */
+function readPreamble(text: string, final: boolean): Preamble | undefined {
+  const firstEnd = lineEnd(text, 0);
+  if (firstEnd < 0 && !final && text.length < 16) return undefined;
+  const firstLine = text.slice(0, firstEnd < 0 ? text.length : firstEnd);
+  const sep = SEP_LINE.exec(firstLine);
+  if (sep?.[1] && sep[1] !== '"') {
+    if (firstEnd < 0 && !final) return undefined;
+    return { delimiter: sep[1], text: firstEnd < 0 ? '' : text.slice(skipLineBreak(text, firstEnd)) };
+  }
+
+  let at = 0;
+  while (at < text.length) {
+    const counts = new Map<string, number>();
+    let inQuotes = false;
+    let blank = true;
+    let end = -1;
+    for (let i = at; i < text.length; i++) {
+      const c = text[i] as string;
+      if (c === '"') {
+        inQuotes = !inQuotes;
+        blank = false;
+      } else if (!inQuotes && (c === '\n' || c === '\r')) {
+        end = i;
+        break;
+      } else if (!inQuotes && (c === ';' || c === ',' || c === '\t')) {
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+      } else if (c.trim() !== '') {
+        blank = false;
+      }
+    }
+    if (end < 0 && !final) return undefined;
+    if (!blank) {
+      let delimiter: string = ';';
+      let best = 0;
+      for (const candidate of CANDIDATES) {
+        const count = counts.get(candidate) ?? 0;
+        if (count > best) {
+          best = count;
+          delimiter = candidate;
+        }
+      }
+      return { delimiter, text };
+    }
+    if (end < 0) break;
+    at = skipLineBreak(text, end);
+  }
+  return { delimiter: ';', text };
+}
+
+function rowError(file: string, row: number, error: unknown): FleetFileError {
+  const name = basename(file);
+  if (error instanceof CsvError) {
+    switch (error.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return new FleetFileError(
+          file,
+          `Rad ${row} i "${name}": et anførselstegn (") er ikke lukket, så resten av filen ble lest som én celle. ` +
+            'Rett opp anførselstegnet i cellen, eller lagre filen på nytt fra Excel.',
+          { cause: error },
+        );
+      case 'CSV_MAX_RECORD_SIZE':
+        return new FleetFileError(
+          file,
+          `Rad ${row} i "${name}" er lengre enn ${MAX_RECORD_CHARS.toLocaleString('nb-NO')} tegn. ` +
+            'Ofte skyldes det et anførselstegn (") som ikke er lukket. Rett opp raden og prøv igjen.',
+          { cause: error },
+        );
+      default:
+        return new FleetFileError(
+          file,
+          `Rad ${row} i "${name}" kan ikke leses som CSV. Åpne filen i Excel og lagre den på nytt som CSV (semikolondelt).`,
+          { cause: error },
+        );
+    }
+  }
+  if (error instanceof MixedEncodingError) {
+    return new FleetFileError(
+      file,
+      `"${name}" blander tegnkodinger (noe er UTF-8, noe er ikke), så æ, ø og å kan ikke leses riktig. ` +
+        'Åpne filen i Excel og lagre den på nytt som CSV (semikolondelt) eller CSV UTF-8.',
+      { cause: error },
+    );
+  }
+  if (error instanceof FleetFileError) return error;
+  return new FleetFileError(file, `"${name}" kunne ikke leses (ved rad ${row}).`, { cause: error });
+}
+
+export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
+  const name = basename(path);
+  let encoding: CsvEncoding = 'ascii';
+  const bytes: ReadStream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const text = decodeText(bytes, (detected) => {
+    encoding = detected;
+  });
+  let parser: Parser | undefined;
+  let closed = false;
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    parser?.destroy();
+    bytes.destroy();
+    await text.return(undefined).catch(() => undefined);
+  };
+
+  try {
+    let buffered = '';
+    let preamble: Preamble | undefined;
+    while (!preamble) {
+      const next = await text.next();
+      if (!next.done) buffered += next.value;
+      preamble = readPreamble(buffered, next.done === true);
+      if (!preamble && buffered.length > MAX_PREAMBLE_CHARS) {
+        throw new FleetFileError(
+          path,
+          `"${name}": fant ingen overskriftsrad i de første ${MAX_PREAMBLE_CHARS / 1024 / 1024} MB. Er dette en CSV-fil?`,
+        );
+      }
+    }
+
+    const delimiter = preamble.delimiter;
+    const body = preamble.text;
+    async function* source(): AsyncGenerator<string> {
+      if (body) yield body;
+      for (let next = await text.next(); !next.done; next = await text.next()) yield next.value;
+    }
+    const csv = parse({
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      // Excel reads a quote inside an unquoted cell (Firkant "Ola") as text, and so do we.
+      relax_quotes: true,
+      max_record_size: MAX_RECORD_CHARS,
+    });
+    parser = csv;
+    // Errors reach the `for await` below through the parser; this only keeps the promise from going unhandled.
+    pipeline(Readable.from(source(), { objectMode: false }), csv).catch(() => undefined);
+
+    let rowNumber = 0;
+    const records = csv[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+    const nextRow = async (): Promise<{ rowNumber: number; cells: string[] } | undefined> => {
+      for (;;) {
+        // close() while a consumer is reading ends its loop quietly; stopping is not a broken file.
+        if (closed) return undefined;
+        let next: IteratorResult<string[]>;
+        try {
+          next = await records.next();
+        } catch (error) {
+          if (closed) return undefined;
+          const broken =
+            error instanceof CsvError && typeof error.records === 'number'
+              ? error.records + 1
+              : rowNumber + 1;
+          throw rowError(path, broken, error);
+        }
+        if (next.done) return undefined;
+        rowNumber++;
+        const record = next.value;
+        if (record.length > MAX_COLUMNS) {
+          throw new FleetFileError(
+            path,
+            `Rad ${rowNumber} i "${name}" har ${record.length.toLocaleString('nb-NO')} kolonner; vi leser høyst ${MAX_COLUMNS}. ` +
+              'Sjekk at filen er et regneark lagret som CSV (semikolondelt).',
+          );
+        }
+        let blank = true;
+        for (let i = 0; i < record.length; i++) {
+          const cell = tidyText(record[i] as string);
+          record[i] = cell;
+          if (cell !== '') blank = false;
+        }
+        if (!blank) return { rowNumber, cells: record };
+      }
+    };
+
+    const header = await nextRow();
+    if (!header) {
+      throw new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`);
+    }
+    const headers = shapeCells(header.cells, 0);
+    const headerLength = headers.length;
+
+    async function* rows(): AsyncGenerator<RawRow> {
+      try {
+        for (let row = await nextRow(); row; row = await nextRow()) {
+          yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
+        }
+      } finally {
+        await close();
+      }
+    }
+
+    return {
+      path,
+      format: 'csv',
+      headers,
+      headerRowNumber: header.rowNumber,
+      delimiter,
+      get encoding() {
+        return encoding;
+      },
+      rows: iterableOnce(rows),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw rowError(path, 1, error);
+  }
+}

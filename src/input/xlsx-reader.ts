@@ -1,0 +1,301 @@
+// Streams one worksheet of an .xlsx fleet file.
+//
+// exceljs' streaming WorkbookReader does the XML work (workbook, relationships, shared strings, styles and
+// the sheet's rows); we hand it the zip parts ourselves, read by random access (see zip.ts), instead of
+// letting it walk the zip front to back. That way we know every sheet's name, order and visibility before
+// reading any rows, read only the chosen sheet, and never spill sheets to TMPDIR. The internals we call are
+// listed in `ReaderInternals`; they are checked against exceljs 4.4 by the tests in test/input.
+
+import { type FileHandle, open as openFile } from 'node:fs/promises';
+import { basename, posix } from 'node:path';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { cellText } from './cell-text.ts';
+import { iterableOnce, shapeCells } from './row-shape.ts';
+import { type FleetFile, FleetFileError, type OpenOptions, type RawRow } from './types.ts';
+import { openZipEntry, readZipDirectory, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
+
+interface ExcelCell {
+  readonly type: number;
+  readonly value: unknown;
+  /** A formula's cached result; read directly because `value` drops a falsy result (0, '', NaN). */
+  readonly result?: unknown;
+  readonly numFmt?: string;
+}
+
+interface ExcelRow {
+  readonly number: number;
+  eachCell(options: { includeEmpty: boolean }, callback: (cell: ExcelCell, column: number) => void): void;
+}
+
+interface SheetEntry {
+  readonly name: string;
+  readonly state?: string;
+  readonly rId: string;
+}
+
+interface Relationship {
+  readonly Id: string;
+  readonly Type: string;
+  readonly Target: string;
+  readonly TargetMode?: string;
+}
+
+/** The parts of exceljs' WorkbookReader we drive ourselves (exceljs 4.4, lib/stream/xlsx/workbook-reader.js). */
+interface ReaderInternals {
+  model?: { sheets?: SheetEntry[] };
+  properties?: { model?: { date1904?: boolean } };
+  workbookRels?: Relationship[];
+  sharedStrings?: unknown[];
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseRels(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(
+    iterator: AsyncIterable<unknown>,
+    sheetNo: string,
+  ): Iterable<{ eventType: string; value: AsyncIterable<ExcelRow> }>;
+}
+
+/** Limit for the small parts we read whole (workbook.xml, relationships, styles). */
+const MAX_SMALL_PART = 32 * 1024 * 1024;
+const WORKSHEET_TYPE = /\/worksheet$/;
+const SHARED_STRINGS_TYPE = /\/sharedStrings$/;
+const STYLES_TYPE = /\/styles$/;
+
+export interface XlsxSheetInfo {
+  readonly name: string;
+  readonly hidden: boolean;
+}
+
+/** An .xlsx fleet file, with the sheet that was read and the ones that weren't. */
+export interface XlsxFleetFile extends FleetFile {
+  readonly format: 'xlsx';
+  readonly sheet: string;
+  readonly sheets: readonly XlsxSheetInfo[];
+}
+
+function damaged(path: string, cause: unknown): FleetFileError {
+  return new FleetFileError(
+    path,
+    `"${basename(path)}" er skadet eller ufullstendig (kanskje ble den ikke ferdig lastet ned eller kopiert). ` +
+      'Hent filen på nytt, eller åpne den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).',
+    { cause },
+  );
+}
+
+function notAWorkbook(path: string, entries: Map<string, ZipEntry>): FleetFileError {
+  const name = basename(path);
+  if (entries.has('content.xml') && entries.has('mimetype')) {
+    return new FleetFileError(
+      path,
+      `"${name}" er et OpenDocument-regneark (LibreOffice) med feil filendelse. ` +
+        'Åpne filen i LibreOffice og velg Fil > Lagre som > Excel 2007-365 (.xlsx).',
+    );
+  }
+  if (entries.has('xl/workbook.bin')) {
+    return new FleetFileError(
+      path,
+      `"${name}" er en binær Excel-arbeidsbok (.xlsb) med feil filendelse. ` +
+        'Åpne filen i Excel og velg Fil > Lagre som > Excel-arbeidsbok (.xlsx).',
+    );
+  }
+  return new FleetFileError(
+    path,
+    `"${name}" er en zip-fil, men ikke en Excel-arbeidsbok. ` +
+      'Åpne regnearket i Excel og velg Fil > Lagre som > Excel-arbeidsbok (.xlsx) eller CSV (semikolondelt).',
+  );
+}
+
+function partPath(target: string): string {
+  // Targets are relative to xl/ ("worksheets/sheet1.xml") or absolute within the package ("/xl/...").
+  return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
+}
+
+function quoteName(name: string): string {
+  return `«${name}»`;
+}
+
+function sheetList(sheets: readonly XlsxSheetInfo[]): string {
+  return sheets.map((s) => `${quoteName(s.name)}${s.hidden ? ' (skjult)' : ''}`).join(', ');
+}
+
+function sameSheetName(a: string, b: string): boolean {
+  return (
+    a.trim().normalize('NFC').toLocaleLowerCase('nb') === b.trim().normalize('NFC').toLocaleLowerCase('nb')
+  );
+}
+
+export async function openXlsxFleetFile(path: string, options: OpenOptions = {}): Promise<XlsxFleetFile> {
+  const name = basename(path);
+  const handle: FileHandle = await openFile(path, 'r');
+  let sheetStream: Readable | undefined;
+  let closed = false;
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    sheetStream?.destroy();
+    await handle.close().catch(() => undefined);
+  };
+
+  try {
+    const { size } = await handle.stat();
+    let entries: Map<string, ZipEntry>;
+    try {
+      entries = await readZipDirectory(handle, size);
+    } catch (error) {
+      if (error instanceof ZipFormatError) throw damaged(path, error);
+      throw error;
+    }
+    const workbookEntry = entries.get('xl/workbook.xml');
+    if (!workbookEntry) throw notAWorkbook(path, entries);
+
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: 'cache',
+      // Without cached styles a date arrives as a serial number and a "00000000000" mask is lost.
+      styles: 'cache',
+      // A hyperlink cell stores its shown text as the cell value; the link target isn't needed.
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'ignore',
+    }) as unknown as ReaderInternals;
+
+    const small = async (entry: ZipEntry): Promise<Readable> =>
+      Readable.from([await readZipEntry(handle, size, entry, MAX_SMALL_PART)]);
+
+    await reader._parseWorkbook(await small(workbookEntry));
+    const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
+    if (!relsEntry) throw notAWorkbook(path, entries);
+    await reader._parseRels(await small(relsEntry));
+    const rels = reader.workbookRels ?? [];
+
+    const sheets: { name: string; hidden: boolean; part: string }[] = [];
+    for (const sheet of reader.model?.sheets ?? []) {
+      const rel = rels.find((r) => r.Id === sheet.rId);
+      if (!rel || !WORKSHEET_TYPE.test(rel.Type) || rel.TargetMode === 'External') continue;
+      sheets.push({
+        name: sheet.name,
+        hidden: sheet.state === 'hidden' || sheet.state === 'veryHidden',
+        part: partPath(rel.Target),
+      });
+    }
+    const sheetInfos = sheets.map(({ name: sheetName, hidden }) => ({ name: sheetName, hidden }));
+
+    let chosen: (typeof sheets)[number] | undefined;
+    if (options.sheet !== undefined) {
+      const wanted = options.sheet;
+      chosen = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => sameSheetName(s.name, wanted));
+      if (!chosen) {
+        throw new FleetFileError(
+          path,
+          `Fant ikke arket ${quoteName(wanted)} i "${name}". Arkene i filen er: ${sheetList(sheetInfos)}.`,
+        );
+      }
+    } else {
+      chosen = sheets.find((s) => !s.hidden);
+      if (!chosen) {
+        throw new FleetFileError(
+          path,
+          sheets.length === 0
+            ? `"${name}" har ingen regneark med celler.`
+            : `"${name}" har bare skjulte ark (${sheetList(sheetInfos)}). Vis arket i Excel, eller oppgi arknavnet.`,
+        );
+      }
+    }
+    const sheetEntry = entries.get(chosen.part);
+    if (!sheetEntry) throw damaged(path, new ZipFormatError(`${chosen.part} missing`));
+
+    const relPart = (type: RegExp, fallback: string): ZipEntry | undefined => {
+      const rel = rels.find((r) => type.test(r.Type));
+      return entries.get(rel ? partPath(rel.Target) : fallback);
+    };
+    const sharedStringsEntry = relPart(SHARED_STRINGS_TYPE, 'xl/sharedStrings.xml');
+    if (sharedStringsEntry) {
+      for await (const _ of reader._parseSharedStrings(
+        await openZipEntry(handle, size, sharedStringsEntry),
+      )) {
+        // 'cache' mode fills reader.sharedStrings and yields nothing.
+      }
+    } else {
+      reader.sharedStrings = [];
+    }
+    const stylesEntry = relPart(STYLES_TYPE, 'xl/styles.xml');
+    if (stylesEntry) await reader._parseStyles(await small(stylesEntry));
+    const date1904 = reader.properties?.model?.date1904 === true;
+
+    const stream = await openZipEntry(handle, size, sheetEntry);
+    sheetStream = stream;
+    const [emitted] = reader._parseWorksheet(stream, '1');
+    if (!emitted) throw new Error('exceljs did not emit the worksheet');
+    const excelRows = emitted.value[Symbol.asyncIterator]();
+
+    const nextRow = async (): Promise<{ rowNumber: number; cells: string[] } | undefined> => {
+      for (;;) {
+        // close() while a consumer is reading ends its loop quietly; stopping is not a broken file.
+        if (closed) return undefined;
+        let next: IteratorResult<ExcelRow>;
+        try {
+          next = await excelRows.next();
+        } catch (error) {
+          if (closed) return undefined;
+          if (error instanceof FleetFileError) throw error;
+          throw damaged(path, error);
+        }
+        if (next.done) return undefined;
+        const row = next.value;
+        if (!Number.isSafeInteger(row.number) || row.number < 1) {
+          throw damaged(path, new Error('row without a row number'));
+        }
+        const cells: string[] = [];
+        let blank = true;
+        row.eachCell({ includeEmpty: false }, (cell, column) => {
+          const value = cell.type === ExcelJS.ValueType.Formula ? { result: cell.result } : cell.value;
+          const text = cellText(value, cell.numFmt, date1904);
+          if (text === '') return;
+          while (cells.length < column - 1) cells.push('');
+          cells[column - 1] = text;
+          blank = false;
+        });
+        if (!blank) return { rowNumber: row.number, cells };
+      }
+    };
+
+    const header = await nextRow();
+    if (!header) {
+      throw new FleetFileError(
+        path,
+        `Arket ${quoteName(chosen.name)} i "${name}" er tomt (ingen overskriftsrad).`,
+      );
+    }
+    const headers = shapeCells(header.cells, 0);
+    const headerLength = headers.length;
+
+    async function* rows(): AsyncGenerator<RawRow> {
+      try {
+        for (let row = await nextRow(); row; row = await nextRow()) {
+          yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
+        }
+      } finally {
+        await excelRows.return?.(undefined).catch(() => undefined);
+        await close();
+      }
+    }
+
+    return {
+      path,
+      format: 'xlsx',
+      headers,
+      headerRowNumber: header.rowNumber,
+      sheet: chosen.name,
+      sheets: sheetInfos,
+      rows: iterableOnce(rows),
+      close,
+    };
+  } catch (error) {
+    await close();
+    if (error instanceof FleetFileError) throw error;
+    if (error instanceof ZipFormatError) throw damaged(path, error);
+    throw damaged(path, error);
+  }
+}
