@@ -12,7 +12,7 @@ const positiveInteger = (value: string): number => {
 export function buildProgram(): Command {
   const program = new Command('leasingtaker')
     .description(
-      'Registers and ends lessees (leasingtakere) of a vehicle fleet in Statens vegvesen\'s register through the\n' +
+      "Registers and ends lessees (leasingtakere) of a vehicle fleet in Statens vegvesen's register through the\n" +
         'Leasingtaker-API, from the CSV and Excel files staff keep, and writes a result spreadsheet per file.',
     )
     .version(version, '-v, --version')
@@ -25,7 +25,9 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description('Check fleet files without sending anything: rows, valid, invalid with row, column and reason.')
+    .description(
+      'Check fleet files without sending anything: rows, valid, invalid with row, column and reason.',
+    )
     .argument('<files...>', 'CSV (.csv) or Excel (.xlsx) files')
     .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
     .option('--json', 'print the result as JSON for machines')
@@ -42,7 +44,10 @@ export function buildProgram(): Command {
     .option('--inbox <dir>', 'folder staff drop files in (LEASINGTAKER_INBOX, default ./inbox)')
     .option('--reports <dir>', 'folder for result spreadsheets (LEASINGTAKER_REPORTS, default ./reports)')
     .option('--state <dir>', 'folder for the ledger and lock (LEASINGTAKER_STATE, default ./state)')
-    .option('--archive <dir>', 'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)')
+    .option(
+      '--archive <dir>',
+      'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)',
+    )
     .option('--concurrency <n>', 'requests in flight (LEASINGTAKER_CONCURRENCY, default 4)', positiveInteger)
     .option('--max-rps <n>', 'at most n requests a second (LEASINGTAKER_MAX_RPS)', positiveInteger)
     .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
@@ -69,9 +74,15 @@ export function buildProgram(): Command {
       'Run the embedded simulator of Maskinporten and the Leasingtaker-API on 127.0.0.1, for tests and training.',
     )
     .option('--port <n>', 'port to listen on (default: a free port)', positiveInteger, 0)
-    .option('--key-dir <dir>', 'where to write the throwaway key pair (default ./demo/simulator)', 'demo/simulator')
+    .option(
+      '--key-dir <dir>',
+      'where to write the throwaway key pair (default ./demo/simulator)',
+      'demo/simulator',
+    )
     .addOption(
-      new Option('--token-lifetime <seconds>', 'lifetime of issued access tokens').argParser(positiveInteger).default(120),
+      new Option('--token-lifetime <seconds>', 'lifetime of issued access tokens')
+        .argParser(positiveInteger)
+        .default(120),
     )
     .option('--latency <ms>', 'added latency per API call', positiveInteger, 0)
     .action(async (options: { port: number; keyDir: string; tokenLifetime: number; latency: number }) => {

@@ -57,7 +57,10 @@ export function loadEnvFile(envFile?: string): void {
 }
 
 /** Reads every setting, and lists every problem at once rather than stopping at the first. */
-export function loadRunConfig(env: Readonly<Record<string, string | undefined>>, flags: Flags = {}): ConfigResult {
+export function loadRunConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Flags = {},
+): ConfigResult {
   const problems: string[] = [];
   const text = (flag: string, name: string, fallback: string): string => {
     const value = flags[flag] ?? env[name];
@@ -78,10 +81,14 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
   if (!maskinporten.ok) problems.push(...maskinporten.problems);
 
   const environment = maskinporten.ok ? maskinporten.settings.environment : undefined;
-  const apiUrl = env.LEASINGTAKER_API_URL?.trim() || (environment && environment !== 'custom' ? DEFAULT_API_URL[environment] : '');
+  const apiUrl =
+    env.LEASINGTAKER_API_URL?.trim() ||
+    (environment && environment !== 'custom' ? DEFAULT_API_URL[environment] : '');
   if (apiUrl) problems.push(...apiUrlProblems(apiUrl));
   else if (environment === 'custom') {
-    problems.push('Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.');
+    problems.push(
+      'Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.',
+    );
   }
 
   let alreadySoCodes: AlreadySoCodes = DEFAULT_ALREADY_SO_CODES;
@@ -109,7 +116,9 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
   const maxAttempts = integer('maxAttempts', 'LEASINGTAKER_MAX_ATTEMPTS', 5, 1, 20);
   const breakerThreshold = integer('breakerThreshold', 'LEASINGTAKER_BREAKER_THRESHOLD', 20, 1, 100_000);
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(config.logLevel)) {
-    problems.push(`LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent; it is "${config.logLevel}".`);
+    problems.push(
+      `LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent; it is "${config.logLevel}".`,
+    );
   }
 
   if (problems.length > 0 || !maskinporten.ok) return { ok: false, problems };
@@ -133,7 +142,8 @@ export function loadRunConfig(env: Readonly<Record<string, string | undefined>>,
 }
 
 function apiUrlProblems(apiUrl: string): string[] {
-  if (!URL.canParse(apiUrl)) return [`LEASINGTAKER_API_URL must be an absolute URL such as https://www.vegvesen.no.`];
+  if (!URL.canParse(apiUrl))
+    return [`LEASINGTAKER_API_URL must be an absolute URL such as https://www.vegvesen.no.`];
   const url = new URL(apiUrl);
   if (url.protocol === 'https:') return [];
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return [];

@@ -29,7 +29,11 @@ describe('leasingtaker CLI', () => {
   });
 
   it('exits 2 and lists every configuration problem at once, touching nothing', async () => {
-    const result = await spawnCli(['run'], { LEASINGTAKER_CONCURRENCY: 'many', LEASINGTAKER_INBOX: join(dir, 'none') }, { cwd: dir });
+    const result = await spawnCli(
+      ['run'],
+      { LEASINGTAKER_CONCURRENCY: 'many', LEASINGTAKER_INBOX: join(dir, 'none') },
+      { cwd: dir },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('MASKINPORTEN_CLIENT_ID');
     expect(result.stderr).toContain('LEASINGTAKER_CONCURRENCY');
@@ -40,9 +44,22 @@ describe('leasingtaker CLI', () => {
   it('exits 2 before sending when Maskinporten refuses the client', async () => {
     const inbox = join(dir, 'inbox-auth');
     mkdirSync(inbox, { recursive: true });
-    writeFileSync(join(inbox, 'a.csv'), 'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\n');
+    writeFileSync(
+      join(inbox, 'a.csv'),
+      'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\n',
+    );
     const result = await spawnCli(
-      ['run', '--inbox', inbox, '--state', join(dir, 'state-auth'), '--reports', join(dir, 'r'), '--archive', join(dir, 'a')],
+      [
+        'run',
+        '--inbox',
+        inbox,
+        '--state',
+        join(dir, 'state-auth'),
+        '--reports',
+        join(dir, 'r'),
+        '--archive',
+        join(dir, 'a'),
+      ],
       { ...local.env, MASKINPORTEN_KID: 'not-registered', LEASINGTAKER_SETTLE_MS: '0' },
     );
     expect(result.code).toBe(2);
@@ -53,13 +70,29 @@ describe('leasingtaker CLI', () => {
   it('runs the inbox against the simulator and exits 0 when every row reached an outcome', async () => {
     const inbox = join(dir, 'inbox-ok');
     mkdirSync(inbox, { recursive: true });
-    writeFileSync(join(inbox, 'a.csv'), 'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\nXX10001;OPPRETTE;63888700414;Firkant\n');
+    writeFileSync(
+      join(inbox, 'a.csv'),
+      'Kjennemerke;Handling;Fødselsnummer;Etternavn\nCU10001;OPPRETTE;63888700414;Firkant\nXX10001;OPPRETTE;63888700414;Firkant\n',
+    );
     const result = await spawnCli(
-      ['run', '--inbox', inbox, '--state', join(dir, 'state-ok'), '--reports', join(dir, 'reports-ok'), '--archive', join(dir, 'archive-ok')],
+      [
+        'run',
+        '--inbox',
+        inbox,
+        '--state',
+        join(dir, 'state-ok'),
+        '--reports',
+        join(dir, 'reports-ok'),
+        '--archive',
+        join(dir, 'archive-ok'),
+      ],
       { ...local.env, LEASINGTAKER_SETTLE_MS: '0' },
     );
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.at(-1)).toMatchObject({ msg: 'Run finished: 1 file(s)', rows: 2, ok: 1, stopped: 1 });
     // Personal data never reaches the console.
     expect(result.stdout + result.stderr).not.toContain('63888700414');

@@ -4,8 +4,8 @@ import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { runWithConfig } from './run.ts';
 import { startLocalSimulator } from './local-simulator.ts';
+import { runWithConfig } from './run.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 /** Marks a folder as the demo's own, so that a second demo may clear it without touching anything else. */
@@ -56,7 +56,9 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
     await copyFile(join(FIXTURES, REDROP), join(config.inbox, REDROP));
     const second = await runWithConfig(config, logger);
 
-    const reports = [...first.files, ...second.files].map((file) => relative(process.cwd(), file.reports.xlsx));
+    const reports = [...first.files, ...second.files].map((file) =>
+      relative(process.cwd(), file.reports.xlsx),
+    );
     say(
       `Demo finished. Result spreadsheets (open them in Excel or LibreOffice):\n${reports.map((path) => `  ${path}`).join('\n')}\n` +
         `Retry files for stopped and failed rows are beside them (*.igjen.*).`,

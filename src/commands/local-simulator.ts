@@ -1,7 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeSettings, writeDemoKeyFile } from '../simulator/cli-settings.ts';
-import { createDemoClient, type Simulator, type SimulatorOptions, startSimulator } from '../simulator/index.ts';
+import {
+  createDemoClient,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+} from '../simulator/index.ts';
 import { DEMO_FLEET_OWNER_ORGNR } from '../simulator/register.ts';
 
 export interface LocalSimulator {
@@ -16,7 +21,10 @@ export interface LocalSimulator {
  * `simulator` and the end-to-end tests start from. The demo client may act for the demo fleet owner through a
  * delegation, so delegated inbox folders work out of the box.
  */
-export async function startLocalSimulator(keyDir: string, options: SimulatorOptions = {}): Promise<LocalSimulator> {
+export async function startLocalSimulator(
+  keyDir: string,
+  options: SimulatorOptions = {},
+): Promise<LocalSimulator> {
   const demo = await createDemoClient({
     delegations: [{ consumerOrg: DEMO_FLEET_OWNER_ORGNR, scopes: ['svv:kjoretoy/leasingtaker.delegert'] }],
   });

@@ -70,7 +70,9 @@ export async function runWithConfig(config: RunConfig, logger: Logger): Promise<
         durationMs: Math.round(performance.now() - started),
         reports: result.files.map((file) => file.reports.xlsx),
       },
-      result.files.length === 0 ? 'Run finished: nothing to do' : `Run finished: ${result.files.length} file(s)`,
+      result.files.length === 0
+        ? 'Run finished: nothing to do'
+        : `Run finished: ${result.files.length} file(s)`,
     );
     return result;
   } catch (error) {

@@ -31,7 +31,14 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
     fleetFile = await openFleetFile(path, sheet ? { sheet } : {});
     const columns = findColumns(fleetFile.headers);
     if (!columns.ok) return { ...empty, error: columns.message };
-    const fileId = ledger.addFile({ owner: '', name: file, path, format: fleetFile.format, sha256: '', size: 0 });
+    const fileId = ledger.addFile({
+      owner: '',
+      name: file,
+      path,
+      format: fleetFile.format,
+      sha256: '',
+      size: 0,
+    });
     await ingestRows(fleetFile.rows, {
       ledger,
       fileId,
@@ -63,7 +70,10 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
   }
 }
 
-export async function validateCommand(files: string[], options: { sheet?: string; json?: boolean }): Promise<number> {
+export async function validateCommand(
+  files: string[],
+  options: { sheet?: string; json?: boolean },
+): Promise<number> {
   const verdicts: FileVerdict[] = [];
   for (const path of files) {
     const verdict = await validateFile(path, options.sheet);
@@ -80,6 +90,7 @@ function describe(verdict: FileVerdict): string {
     `${verdict.invalid === 0 ? '✓' : '✗'} ${verdict.file}: ${verdict.rows} rows, ${verdict.valid} valid, ${verdict.invalid} invalid`,
   ];
   for (const warning of verdict.warnings) lines.push(`  note: ${warning}`);
-  for (const problem of verdict.problems) lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
+  for (const problem of verdict.problems)
+    lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
   return `${lines.join('\n')}\n\n`;
 }

@@ -86,7 +86,12 @@ export interface QueuedRow {
 }
 
 export type RowOutcome =
-  | { readonly kind: 'ok'; readonly answer: VehicleAnswer; readonly alreadySo: boolean; readonly attempts: number }
+  | {
+      readonly kind: 'ok';
+      readonly answer: VehicleAnswer;
+      readonly alreadySo: boolean;
+      readonly attempts: number;
+    }
   | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[]; readonly attempts: number }
   | {
       readonly kind: 'failed';
@@ -154,7 +159,9 @@ export class Ledger {
   }
 
   #ensureSalt(): string {
-    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'salt'").get() as { value: string } | undefined;
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'salt'").get() as
+      | { value: string }
+      | undefined;
     if (row) return row.value;
     const salt = randomBytes(16).toString('hex');
     this.#db.prepare("INSERT INTO meta (key, value) VALUES ('salt', ?)").run(salt);
@@ -224,7 +231,12 @@ export class Ledger {
     this.#stmts.forgetFile.run(id);
   }
 
-  setFileHeaders(id: number, headers: readonly string[], headerRow: number, csvDelimiter: string | null): void {
+  setFileHeaders(
+    id: number,
+    headers: readonly string[],
+    headerRow: number,
+    csvDelimiter: string | null,
+  ): void {
     this.#stmts.setHeaders.run(JSON.stringify(headers), headerRow, csvDelimiter, id);
   }
 
@@ -237,7 +249,12 @@ export class Ledger {
   }
 
   setFileStatus(id: number, status: FileStatus, error: string | null = null): void {
-    this.#stmts.setStatus.run(status, error, status === 'done' || status === 'unreadable' ? nowIso() : null, id);
+    this.#stmts.setStatus.run(
+      status,
+      error,
+      status === 'done' || status === 'unreadable' ? nowIso() : null,
+      id,
+    );
   }
 
   csvDelimiter(id: number): string | null {
@@ -274,7 +291,12 @@ export class Ledger {
     return row ? { rowId: row.id, handling: row.handling, identityHash: row.identity_hash } : undefined;
   }
 
-  addValidRow(fileId: number, rowNumber: number, request: LeasingtakerRequest, cells: readonly string[]): void {
+  addValidRow(
+    fileId: number,
+    rowNumber: number,
+    request: LeasingtakerRequest,
+    cells: readonly string[],
+  ): void {
     this.#stmts.insertRow.run(
       fileId,
       rowNumber,
@@ -579,11 +601,15 @@ function prepareStatements(db: DatabaseSync) {
     retryableFiles: p(`SELECT * FROM files f WHERE f.status = 'done' AND EXISTS (
         SELECT 1 FROM rows r WHERE r.file_id = f.id AND r.status IN ('failed', 'pending', 'sending') AND r.runs < ?
       ) ORDER BY f.id`),
-    forgetFile: p('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM rows WHERE file_id = files.id)'),
+    forgetFile: p(
+      'DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM rows WHERE file_id = files.id)',
+    ),
     setHeaders: p('UPDATE files SET headers = ?, header_row = ?, csv_delimiter = ? WHERE id = ?'),
     setPath: p('UPDATE files SET path = ? WHERE id = ?'),
     startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),
-    setStatus: p('UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?'),
+    setStatus: p(
+      'UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?',
+    ),
     lastRowId: p('SELECT max(id) AS id FROM rows WHERE file_id = ?'),
     hasRow: p('SELECT 1 FROM rows WHERE file_id = ? AND row_number = ?'),
     previousForPlate: p(`SELECT row_number, request FROM rows

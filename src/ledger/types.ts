@@ -56,7 +56,11 @@ export interface LedgerRow {
   readonly merknader: readonly Merknad[];
   readonly problems: readonly RowProblem[];
   /** For a skipped row: when the same change succeeded before. */
-  readonly skippedBecauseOf: { readonly file: string; readonly rowNumber: number; readonly at: string } | null;
+  readonly skippedBecauseOf: {
+    readonly file: string;
+    readonly rowNumber: number;
+    readonly at: string;
+  } | null;
   readonly updatedAt: string;
 }
 

@@ -60,7 +60,10 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
         alreadySoCodes: access.alreadySoCodes,
         gate,
         onRetry: (info) => {
-          logger.debug({ attempt: info.attempt, reason: info.reason, delayMs: info.delayMs }, 'retrying a request');
+          logger.debug(
+            { attempt: info.attempt, reason: info.reason, delayMs: info.delayMs },
+            'retrying a request',
+          );
           // Throttling is the API asking us to slow down, not failing: it doesn't count towards the breaker.
           if (info.reason === 'HTTP 429') return;
           if (breaker.failure()) {
@@ -78,7 +81,12 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
           switch (result.kind) {
             case 'ok':
               breaker.success();
-              return { kind: 'ok', answer: result.entity, alreadySo: result.alreadySo, attempts: result.attempts };
+              return {
+                kind: 'ok',
+                answer: result.entity,
+                alreadySo: result.alreadySo,
+                attempts: result.attempts,
+              };
             case 'stopped':
               breaker.success();
               return { kind: 'stopped', merknader: result.merknader, attempts: result.attempts };

@@ -12,7 +12,12 @@ import type { InboxFile } from './inbox.ts';
  * file is still in the inbox; `forgetUnmovedFiles` drops such records at the next start so the file is taken
  * anew. Nothing is ever deleted: the file is renamed, or copied and then unlinked across volumes.
  */
-export async function claimFile(ledger: Ledger, archiveDir: string, file: InboxFile, now = new Date()): Promise<number> {
+export async function claimFile(
+  ledger: Ledger,
+  archiveDir: string,
+  file: InboxFile,
+  now = new Date(),
+): Promise<number> {
   const sha256 = await hashFile(file.path);
   const folder = join(archiveDir, file.owner, now.toISOString().slice(0, 10));
   await mkdir(folder, { recursive: true, mode: 0o700 });

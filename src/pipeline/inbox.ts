@@ -25,7 +25,9 @@ export interface IgnoredEntry {
 export function isTemporaryName(name: string): boolean {
   if (name.startsWith('~$') || name.startsWith('.') || name.startsWith('~')) return true;
   const lower = name.toLowerCase();
-  return lower.endsWith('.part') || lower.endsWith('.tmp') || lower.endsWith('.crdownload') || lower.endsWith('~');
+  return (
+    lower.endsWith('.part') || lower.endsWith('.tmp') || lower.endsWith('.crdownload') || lower.endsWith('~')
+  );
 }
 
 /**

@@ -45,7 +45,10 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
         if (bar) bar.start(0, 0, { file, rate: 0 });
         else {
           timer = setInterval(() => {
-            logger.info({ file, done, queued, rowsPerSecond: rate() }, `${file}: ${done}/${queued} rows sent`);
+            logger.info(
+              { file, done, queued, rowsPerSecond: rate() },
+              `${file}: ${done}/${queued} rows sent`,
+            );
           }, LOG_EVERY_MS);
           timer.unref();
         }

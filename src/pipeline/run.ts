@@ -79,7 +79,8 @@ async function runLocked(
   hooks: RunHooks,
   ledger: Ledger,
 ): Promise<RunResult> {
-  for (const dir of [settings.inbox, settings.reports, settings.archive]) await mkdir(dir, { recursive: true });
+  for (const dir of [settings.inbox, settings.reports, settings.archive])
+    await mkdir(dir, { recursive: true });
 
   forgetUnmovedFiles(ledger, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
@@ -173,9 +174,7 @@ async function runLocked(
   }
   terminate.removeEventListener('abort', onTerminate);
 
-  const needsAttention = results.some(
-    (result) => result.status !== 'done' || result.counts.failed > 0,
-  );
+  const needsAttention = results.some((result) => result.status !== 'done' || result.counts.failed > 0);
   const exitCode: ExitCode = authError ? 2 : needsAttention || stopSending.signal.aborted ? 1 : 0;
   return { files: results, exitCode, ...(stopReason ? { stopReason } : {}) };
 }
@@ -207,7 +206,10 @@ function forgetUnmovedFiles(ledger: Ledger, logger: Logger): void {
     if (file.status !== 'reading' || existsSync(file.path)) continue;
     if (ledger.lastRowId(file.id) === 0) ledger.forgetFile(file.id);
     else {
-      logger.error({ file: file.name }, 'The archived copy of an unfinished file is missing; it cannot be resumed.');
+      logger.error(
+        { file: file.name },
+        'The archived copy of an unfinished file is missing; it cannot be resumed.',
+      );
       ledger.setFileStatus(file.id, 'unreadable', 'Filen mangler i arkivet og kan ikke leses videre.');
     }
   }

@@ -65,7 +65,14 @@ describe('run', () => {
 
     const [xlsx] = reportFiles(harness, '.xlsx').filter((path) => !path.includes('.igjen.'));
     const sheets = await readSheets(xlsx ?? '');
-    expect([...sheets.keys()]).toEqual(['Oppsummering', 'Vellykket', 'Stoppet', 'Feilet', 'Ugyldig', 'Hoppet over']);
+    expect([...sheets.keys()]).toEqual([
+      'Oppsummering',
+      'Vellykket',
+      'Stoppet',
+      'Feilet',
+      'Ugyldig',
+      'Hoppet over',
+    ]);
     expect(rowNumbers(sheets.get('Vellykket'))).toEqual([2, 6]);
     expect(rowNumbers(sheets.get('Stoppet'))).toEqual([3]);
     expect(new Set(rowNumbers(sheets.get('Ugyldig')))).toEqual(new Set([5, 7]));
@@ -163,7 +170,9 @@ describe('run', () => {
         if (number > 1) row.eachCell((cell) => cells.push(cell));
       });
     }
-    const formulaLike = cells.filter((cell) => String(cell.value).startsWith('=') || String(cell.value).startsWith('@'));
+    const formulaLike = cells.filter(
+      (cell) => String(cell.value).startsWith('=') || String(cell.value).startsWith('@'),
+    );
     expect(formulaLike.map((cell) => cell.value)).toEqual(expect.arrayContaining(['=1+1', '@SUM(A1)']));
     for (const cell of formulaLike) expect(cell.type).toBe(ExcelJS.ValueType.String);
     // The fødselsnummer is text, never a number Excel would show as 6.39E+10.

@@ -22,7 +22,12 @@ export function spawnCli(
       ['--max-old-space-size=160', '--max-semi-space-size=16', CLI, ...args],
       {
         cwd: options.cwd,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          TMPDIR: process.env.TMPDIR ?? '/tmp',
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
