@@ -98,6 +98,7 @@ export function loadRunConfig(
     else problems.push(parsed.reason);
   }
 
+  const ownerWeights = parseOwnerWeights(env.LEASINGTAKER_OWNER_WEIGHTS ?? '', problems);
   const maxRps = integer('maxRps', 'LEASINGTAKER_MAX_RPS', 0, 0, 10_000);
   const config = {
     inbox: resolve(text('inbox', 'LEASINGTAKER_INBOX', './inbox')),
@@ -110,6 +111,7 @@ export function loadRunConfig(
     settleMs: integer('settleMs', 'LEASINGTAKER_SETTLE_MS', 1000, 0, 600_000),
     retentionDays: integer('retentionDays', 'LEASINGTAKER_RETENTION_DAYS', 90, 1, 36_500),
     logLevel: text('logLevel', 'LOG_LEVEL', 'info'),
+    ownerWeights,
     ...(typeof flags.sheet === 'string' ? { sheet: flags.sheet } : {}),
   };
   const timeoutSeconds = integer('timeout', 'LEASINGTAKER_TIMEOUT_SECONDS', 30, 1, 600);
@@ -139,6 +141,26 @@ export function loadRunConfig(
       },
     },
   };
+}
+
+/**
+ * `LEASINGTAKER_OWNER_WEIGHTS`: `912345678=3,own=1` gives fleet owner 912345678 three request slots per turn for
+ * each one of the installation's own files. Owners not listed get 1.
+ */
+function parseOwnerWeights(value: string, problems: string[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const pair of value.split(/[\s,]+/).filter((entry) => entry !== '')) {
+    const match = /^(own|\d{9})=(\d{1,3})$/.exec(pair);
+    const weight = Number(match?.[2]);
+    if (!match || weight < 1) {
+      problems.push(
+        `LEASINGTAKER_OWNER_WEIGHTS: "${pair}" is not ORGNR=WEIGHT or own=WEIGHT (a whole number from 1).`,
+      );
+      continue;
+    }
+    weights.set(match[1] === 'own' ? '' : (match[1] as string), weight);
+  }
+  return weights;
 }
 
 function apiUrlProblems(apiUrl: string): string[] {

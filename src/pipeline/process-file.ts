@@ -17,10 +17,10 @@ export interface RunContext {
   readonly maxRuns: number;
   readonly concurrency: number;
   readonly sheet?: string;
-  /** The sender for a file's owner ('' = the installation's own organisation). */
-  readonly senderFor: (owner: string) => RowSender;
+  /** Sends the rows of this context's fleet owner. */
+  readonly sender: RowSender;
   readonly rateLimit: () => Promise<void>;
-  /** Aborted when the run must stop sending (circuit breaker, SIGTERM, authentication refused). */
+  /** Aborted when sending must stop (circuit breaker, SIGTERM, the owner's access refused). */
   readonly stopSending: AbortSignal;
   /** Aborted on SIGTERM: stop reading too. */
   readonly stopReading: AbortSignal;
@@ -150,7 +150,7 @@ function sendQueued(
   return dispatchRows({
     ledger: context.ledger,
     fileId,
-    sender: context.senderFor(context.ledger.file(fileId).owner),
+    sender: context.sender,
     concurrency: context.concurrency,
     rateLimit: context.rateLimit,
     signal: context.stopSending,

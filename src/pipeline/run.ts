@@ -5,8 +5,9 @@ import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
-import { findReadyFiles } from './inbox.ts';
-import { type FileResult, processFile } from './process-file.ts';
+import { FairPool } from './fair-pool.ts';
+import { findReadyFiles, type InboxFile } from './inbox.ts';
+import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { acquireRunLock } from './run-lock.ts';
 
@@ -20,13 +21,15 @@ export interface RunSettings {
   readonly maxRuns: number;
   readonly settleMs: number;
   readonly sheet?: string;
+  /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner ('' = our own); default 1 each. */
+  readonly ownerWeights?: ReadonlyMap<string, number>;
 }
 
 /** How the run reaches the API; built by the caller from the configuration, per fleet owner. */
 export interface SenderFactory {
   /**
-   * A sender for the owner's rows. `stop` is called with a reason when the sender decides the run must stop
-   * sending (the circuit breaker opened).
+   * A sender for the owner's rows. `stop` is called with a reason when the sender decides the whole run must
+   * stop sending (the circuit breaker opened).
    */
   senderFor(owner: string, stop: (reason: string) => void): RowSender;
   /** Fetches a token for the owner, so that configuration errors abort the run before any row is sent. */
@@ -93,90 +96,111 @@ async function runLocked(
     return { files: [], exitCode: 0 };
   }
 
-  // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
-  const owners = new Set([
-    ...ready.map((file) => file.owner),
-    ...[...resumed, ...retries].map((id) => ledger.file(id).owner),
-  ]);
-  try {
-    for (const owner of owners) await factory.checkAccess(owner);
-  } catch (error) {
-    if (error instanceof MaskinportenError) {
-      logger.error({ kind: error.kind, oauthError: error.oauthError }, error.message);
-      return { files: [], exitCode: 2, stopReason: error.message };
+  // Work per fleet owner, oldest first: what an earlier run left, then what is waiting in the inbox.
+  const lanes = new Map<string, { fileIds: number[]; inbox: InboxFile[] }>();
+  const laneOf = (owner: string) => {
+    let lane = lanes.get(owner);
+    if (!lane) {
+      lane = { fileIds: [], inbox: [] };
+      lanes.set(owner, lane);
     }
-    throw error;
+    return lane;
+  };
+  for (const fileId of [...resumed, ...retries]) laneOf(ledger.file(fileId).owner).fileIds.push(fileId);
+  for (const file of ready) laneOf(file.owner).inbox.push(file);
+
+  // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
+  // A fleet owner whose delegation is refused stops only that owner's files.
+  const refused = new Map<string, MaskinportenError>();
+  for (const owner of lanes.keys()) {
+    try {
+      await factory.checkAccess(owner);
+    } catch (error) {
+      if (!(error instanceof MaskinportenError)) throw error;
+      logger.error(
+        { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
+        error.message,
+      );
+      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message };
+      refused.set(owner, error);
+    }
   }
 
-  const stopSending = new AbortController();
+  // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
+  const stopAll = new AbortController();
   let stopReason: string | undefined;
-  let authError: MaskinportenError | undefined;
   const stop = (reason: string) => {
-    if (stopSending.signal.aborted) return;
+    if (stopAll.signal.aborted) return;
     stopReason = reason;
     logger.warn(`Sending stopped: ${reason}`);
-    stopSending.abort();
+    stopAll.abort();
   };
   const onTerminate = () =>
     stop('Kjøringen ble avbrutt (SIGTERM). Rader som ikke ble sendt, sendes ved neste kjøring.');
   terminate.addEventListener('abort', onTerminate, { once: true });
   if (terminate.aborted) onTerminate();
 
-  const senders = new Map<string, RowSender>();
-  const context = {
-    ledger,
-    logger,
-    reportsDir: settings.reports,
-    maxRuns: settings.maxRuns,
-    concurrency: settings.concurrency,
-    ...(settings.sheet ? { sheet: settings.sheet } : {}),
-    senderFor: (owner: string) => {
-      let sender = senders.get(owner);
-      if (!sender) {
-        sender = guardAuth(factory.senderFor(owner, stop), (error) => {
-          authError ??= error;
-          stop(`Maskinporten avviste tilgangen: ${error.message}`);
-        });
-        senders.set(owner, sender);
-      }
-      return sender;
-    },
-    rateLimit: createRateLimit(settings.maxRps),
-    stopSending: stopSending.signal,
-    stopReading: terminate,
-    stopReason: () => stopReason,
-    onRowDone: hooks.onRowDone ?? (() => {}),
-    onRowsQueued: hooks.onRowsQueued ?? (() => {}),
-  };
-
+  const pool = new FairPool(settings.concurrency, settings.ownerWeights);
+  const rateLimit = createRateLimit(settings.maxRps);
   const results: FileResult[] = [];
-  const work = async (fileId: number) => {
-    const file = ledger.file(fileId);
-    hooks.onFileStart?.(file.name);
-    const result = await processFile(context, fileId);
-    results.push(result);
-    hooks.onFileDone?.(result);
-    logger.info(
-      { file: result.name, owner: file.owner || undefined, status: result.status, ...result.counts },
-      `${result.name}: ${describeCounts(result.counts)}`,
-    );
+  let authRefused = refused.size > 0;
+
+  const runLane = async (owner: string, lane: { fileIds: number[]; inbox: InboxFile[] }) => {
+    // An owner whose access fails stops alone; its files keep their rows for the next run.
+    const stopOwner = new AbortController();
+    let ownerReason: string | undefined;
+    const refuse = (error: MaskinportenError) => {
+      authRefused = true;
+      ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
+      stopOwner.abort();
+    };
+    const earlier = refused.get(owner);
+    if (earlier) refuse(earlier);
+    const sender = guardAuth(factory.senderFor(owner, stop), refuse);
+    const context: RunContext = {
+      ledger,
+      logger,
+      reportsDir: settings.reports,
+      maxRuns: settings.maxRuns,
+      concurrency: settings.concurrency,
+      ...(settings.sheet ? { sheet: settings.sheet } : {}),
+      sender: { send: (request, options) => pool.run(owner, () => sender.send(request, options)) },
+      rateLimit,
+      stopSending: AbortSignal.any([stopAll.signal, stopOwner.signal]),
+      stopReading: terminate,
+      stopReason: () => ownerReason ?? stopReason,
+      onRowDone: hooks.onRowDone ?? (() => {}),
+      onRowsQueued: hooks.onRowsQueued ?? (() => {}),
+    };
+    const work = async (fileId: number) => {
+      const file = ledger.file(fileId);
+      hooks.onFileStart?.(file.name);
+      const result = await processFile(context, fileId);
+      results.push(result);
+      hooks.onFileDone?.(result);
+      logger.info(
+        { file: result.name, owner: owner || undefined, status: result.status, ...result.counts },
+        `${result.name}: ${describeCounts(result.counts)}`,
+      );
+    };
+    for (const fileId of lane.fileIds) {
+      if (terminate.aborted) return;
+      await work(fileId);
+    }
+    for (const file of lane.inbox) {
+      if (terminate.aborted) return;
+      await work(await claimFile(ledger, settings.archive, file));
+    }
   };
 
-  // Unfinished work first: it is older than anything in the inbox.
-  for (const fileId of [...resumed, ...retries]) {
-    if (terminate.aborted) break;
-    await work(fileId);
-  }
-  for (const file of ready) {
-    if (terminate.aborted) break;
-    const fileId = await claimFile(ledger, settings.archive, file);
-    await work(fileId);
-  }
+  // Owners run side by side, sharing the request slots in turn; each owner's files go one after another.
+  await Promise.all([...lanes].map(([owner, lane]) => runLane(owner, lane)));
   terminate.removeEventListener('abort', onTerminate);
 
   const needsAttention = results.some((result) => result.status !== 'done' || result.counts.failed > 0);
-  const exitCode: ExitCode = authError ? 2 : needsAttention || stopSending.signal.aborted ? 1 : 0;
-  return { files: results, exitCode, ...(stopReason ? { stopReason } : {}) };
+  const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
+  const reason = stopReason ?? [...refused.values()][0]?.message;
+  return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */
