@@ -126,7 +126,8 @@ export function writeOverviewSheet(
     add([text], (row) => {
       sheet.mergeCells(row.number, 1, row.number, 3);
       row.getCell(1).alignment = { vertical: 'top', wrapText: true };
-      const lines = wrappedLines(text, FULL_WIDTH);
+      // Merged cells wrap a little earlier than the sum of their widths suggests (padding per column).
+      const lines = wrappedLines(text, FULL_WIDTH * 0.85);
       if (lines > 1) row.height = lines * 15;
     });
 
