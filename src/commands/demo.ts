@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
@@ -43,9 +43,15 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
     const logger = await createLogger({ level: 'info', pretty: process.stdout.isTTY === true });
     const say = (text: string) => process.stdout.write(`\n${text}\n\n`);
 
-    await mkdir(config.inbox, { recursive: true });
-    const samples = (await readdir(FIXTURES)).filter((name) => ['.csv', '.xlsx'].includes(extname(name)));
-    for (const name of samples) await copyFile(join(FIXTURES, name), join(config.inbox, name));
+    // The fixtures folder is laid out like an inbox: files for our own organisation, and a folder named by a
+    // fleet owner's organisasjonsnummer for files sent on its behalf.
+    await cp(FIXTURES, config.inbox, {
+      recursive: true,
+      filter: (source) => !source.endsWith('.ts') && !source.endsWith('.md'),
+    });
+    const samples = (await readdir(config.inbox, { recursive: true })).filter((name) =>
+      ['.csv', '.xlsx'].includes(extname(name)),
+    );
     say(
       `Demo: ${samples.length} sample fleet files in ${relative(process.cwd(), config.inbox)}, sent to the ` +
         `simulator at ${local.sim.apiUrl} (synthetic data only).`,

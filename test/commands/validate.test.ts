@@ -1,0 +1,53 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validateFile } from '../../src/commands/validate.ts';
+import { spawnCli } from '../support/spawn-cli.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const SAMPLES = readdirSync(FIXTURES, { recursive: true })
+  .map(String)
+  .filter((name) => name.endsWith('.csv') || name.endsWith('.xlsx'));
+
+describe('validate', () => {
+  it.each(SAMPLES.filter((name) => !name.includes('med-feil')))(
+    'finds every row of %s valid',
+    async (name) => {
+      const verdict = await validateFile(join(FIXTURES, name));
+      expect(verdict.error).toBeUndefined();
+      expect(verdict.rows).toBeGreaterThan(0);
+      expect(verdict.problems).toEqual([]);
+      expect(verdict.valid).toBe(verdict.rows);
+    },
+  );
+
+  it('names the row, column and reason of each invalid row as Excel numbers them', async () => {
+    const verdict = await validateFile(join(FIXTURES, 'flate-med-feil.csv'));
+    expect(verdict).toMatchObject({ rows: 9, valid: 4, invalid: 5 });
+    expect(verdict.problems.map((problem) => [problem.row, problem.column])).toEqual([
+      [3, 'Kjennemerke'],
+      [4, 'Fødselsnummer'],
+      [6, 'Handling'],
+      [7, 'Etternavn'],
+      [9, 'Kjennemerke'],
+    ]);
+  });
+
+  it('prints JSON for machines, exits 1 for invalid rows and never prints a whole fødselsnummer', async () => {
+    const result = await spawnCli(['validate', '--json', join(FIXTURES, 'flate-med-feil.csv')]);
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout);
+    expect(parsed.files[0]).toMatchObject({ file: 'flate-med-feil.csv', invalid: 5 });
+    expect(result.stdout + result.stderr).not.toMatch(/\d{11}/);
+  });
+
+  it('exits 0 for valid files and refuses other formats with advice on what to save them as', async () => {
+    const ok = await spawnCli(['validate', join(FIXTURES, 'flate-tapte-nuller.xlsx')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('flate-tapte-nuller.xlsx: 8 rows, 8 valid, 0 invalid');
+    const refused = await spawnCli(['validate', join(FIXTURES, 'README.md')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/\.xlsx|CSV/);
+  });
+});
