@@ -6,24 +6,11 @@ import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskin
 import type { ApiAccess } from './pipeline/api-sender.ts';
 import type { RunSettings } from './pipeline/run.ts';
 
-/** Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. */
+/**
+ * Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. The folders
+ * and pool settings are documented where they are declared, in `RunSettings`.
+ */
 export interface RunConfig extends RunSettings {
-  /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */
-  readonly inbox: string;
-  /** LEASINGTAKER_REPORTS, default `./reports`: result spreadsheets, summaries and retry files. */
-  readonly reports: string;
-  /** LEASINGTAKER_STATE, default `./state`: the ledger and the run lock. Keep it; it is the job's memory. */
-  readonly state: string;
-  /** LEASINGTAKER_ARCHIVE, default `./archive`: every input file after it is taken. Nothing is deleted. */
-  readonly archive: string;
-  /** LEASINGTAKER_CONCURRENCY, default 4: requests in flight at once. */
-  readonly concurrency: number;
-  /** LEASINGTAKER_MAX_RPS, default none: at most this many requests started per second. */
-  readonly maxRps?: number;
-  /** LEASINGTAKER_MAX_RUNS, default 5: runs that retry a technically failed row before it is left for a person. */
-  readonly maxRuns: number;
-  /** LEASINGTAKER_SETTLE_MS, default 1000: a file must keep its size and mtime this long to be taken. */
-  readonly settleMs: number;
   /** LEASINGTAKER_RETENTION_DAYS, default 90: reports, archived files and ledger personal data older than this are removed. */
   readonly retentionDays: number;
   /** LOG_LEVEL, default `info`. */

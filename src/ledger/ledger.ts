@@ -291,11 +291,16 @@ export class Ledger {
     return row ? { rowId: row.id, handling: row.handling, identityHash: row.identity_hash } : undefined;
   }
 
+  /**
+   * Records a row that can be sent: queued as pending, or, when `skippedBecauseOf` names an earlier successful
+   * row with the same change, recorded as skipped.
+   */
   addValidRow(
     fileId: number,
     rowNumber: number,
     request: LeasingtakerRequest,
     cells: readonly string[],
+    skippedBecauseOf?: number,
   ): void {
     this.#stmts.insertRow.run(
       fileId,
@@ -305,9 +310,9 @@ export class Ledger {
       this.identityHash(request.leasingtakerId),
       JSON.stringify(request),
       JSON.stringify(cells),
-      'pending',
+      skippedBecauseOf === undefined ? 'pending' : 'skipped',
       null,
-      null,
+      skippedBecauseOf ?? null,
       nowIso(),
     );
   }
@@ -331,28 +336,6 @@ export class Ledger {
       'invalid',
       JSON.stringify(problems),
       null,
-      nowIso(),
-    );
-  }
-
-  addSkippedRow(
-    fileId: number,
-    rowNumber: number,
-    request: LeasingtakerRequest,
-    cells: readonly string[],
-    earlierRowId: number,
-  ): void {
-    this.#stmts.insertRow.run(
-      fileId,
-      rowNumber,
-      request.kjennemerke,
-      request.handling,
-      this.identityHash(request.leasingtakerId),
-      JSON.stringify(request),
-      JSON.stringify(cells),
-      'skipped',
-      null,
-      earlierRowId,
       nowIso(),
     );
   }

@@ -72,7 +72,7 @@ function record(options: IngestOptions, row: CheckedRow): void {
   if (!previous) {
     const earlier = ledger.latestSuccessElsewhere(options.owner, plate, fileId);
     if (earlier && isSameChange(ledger, earlier, row)) {
-      ledger.addSkippedRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
+      ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
       return;
     }
   }
