@@ -197,7 +197,8 @@ async function runLocked(
       await work(fileId);
     }
     for (const file of lane.inbox) {
-      if (terminate.aborted) return;
+      // With the API down, files not yet taken stay in the inbox for the next run, untouched.
+      if (terminate.aborted || stopAll.signal.aborted) return;
       await work(await claimFile(ledger, settings.archive, file));
     }
   };
