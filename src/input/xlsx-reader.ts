@@ -8,11 +8,12 @@
 
 import { type FileHandle, open as openFile } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cell-text.ts';
 import { iterableOnce, shapeCells } from './row-shape.ts';
 import { type FleetFile, FleetFileError, type OpenOptions, type RawRow } from './types.ts';
+import { XmlGuard, type XmlLimits } from './xml-guard.ts';
 import { openZipEntry, readZipDirectory, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
 
 interface ExcelCell {
@@ -59,6 +60,18 @@ interface ReaderInternals {
 
 /** Limit for the small parts we read whole (workbook.xml, relationships, styles). */
 const MAX_SMALL_PART = 32 * 1024 * 1024;
+// Bounds that keep a workbook made to hurt (a "zip bomb": kilobytes that unpack into gigabytes) from taking the
+// process's memory, far above what a fleet file needs: 200,000 rows from Excel are a 53 MB sheet and 9 MB of
+// shared strings (360,000 texts).
+/** Unpacked size of the sheet read; it is streamed, so this bounds time rather than memory. */
+export const MAX_SHEET_BYTES = 512 * 1024 * 1024;
+/** Unpacked size and entries of the shared-strings table, which is held in memory while the sheet is read. */
+export const MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024;
+export const MAX_SHARED_STRINGS = 1_000_000;
+/** Longest text or tag (Excel: 32,767 characters a cell, up to 5 bytes each once escaped), row and shared string. */
+const MAX_XML_GAP = 256 * 1024;
+const MAX_ROW_BYTES = 4 * 1024 * 1024;
+const MAX_SHARED_STRING_BYTES = 1024 * 1024;
 const WORKSHEET_TYPE = /\/worksheet$/;
 const SHARED_STRINGS_TYPE = /\/sharedStrings$/;
 const STYLES_TYPE = /\/styles$/;
@@ -82,6 +95,44 @@ function damaged(path: string, cause: unknown): FleetFileError {
       'Hent filen på nytt, eller åpne den i Excel og lagre den på nytt som Excel-arbeidsbok (.xlsx).',
     { cause },
   );
+}
+
+function tooLarge(path: string, what: string): FleetFileError {
+  return new FleetFileError(
+    path,
+    `"${basename(path)}" er for stor til å leses: ${what}. En vanlig flåtefil er langt mindre, så filen kan være ` +
+      'feil eller skadet. Sjekk at det er riktig fil; er den det, del den i flere filer eller lagre den som CSV (semikolondelt).',
+  );
+}
+
+const megabytes = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.round(bytes / 1024).toLocaleString('nb-NO')} kB`
+    : `${Math.round(bytes / 1024 / 1024).toLocaleString('nb-NO')} MB`;
+
+/** The part's bytes through the guard; a crossed bound fails the stream with a FleetFileError in staff's words. */
+function guarded(
+  path: string,
+  source: Readable,
+  limits: XmlLimits,
+  extra?: () => string | undefined,
+): Readable {
+  const guard = new XmlGuard(limits, {
+    toError: (crossed) =>
+      tooLarge(
+        path,
+        crossed.limit === 'element'
+          ? `en rad eller en tekst i filen er over ${megabytes(limits.element?.maxBytes ?? 0)}`
+          : `en celle eller et element i filen er over ${megabytes(limits.maxGapBytes)}`,
+      ),
+    check: () => {
+      const problem = extra?.();
+      return problem === undefined ? undefined : tooLarge(path, problem);
+    },
+  });
+  // An error of the zip entry (damage, a bad checksum) reaches the parser through the guard.
+  pipeline(source, guard, () => {});
+  return guard;
 }
 
 function notAWorkbook(path: string, entries: Map<string, ZipEntry>): FleetFileError {
@@ -211,10 +262,33 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
       return entries.get(rel ? partPath(rel.Target) : fallback);
     };
     const sharedStringsEntry = relPart(SHARED_STRINGS_TYPE, 'xl/sharedStrings.xml');
+    // Sizes as the zip's directory declares them; the zip reader refuses a part that unpacks to more.
+    if (sheetEntry.uncompressedSize > MAX_SHEET_BYTES) {
+      throw tooLarge(
+        path,
+        `arket blir ${megabytes(sheetEntry.uncompressedSize)} når filen pakkes ut, og vi leser høyst ${megabytes(MAX_SHEET_BYTES)}`,
+      );
+    }
+    if (sharedStringsEntry && sharedStringsEntry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) {
+      throw tooLarge(
+        path,
+        `tekstene i filen blir ${megabytes(sharedStringsEntry.uncompressedSize)} når filen pakkes ut, og vi leser høyst ${megabytes(MAX_SHARED_STRINGS_BYTES)}`,
+      );
+    }
     if (sharedStringsEntry) {
-      for await (const _ of reader._parseSharedStrings(
+      const texts = guarded(
+        path,
         await openZipEntry(handle, size, sharedStringsEntry),
-      )) {
+        {
+          maxGapBytes: MAX_XML_GAP,
+          element: { name: 'si', container: 'sst', maxBytes: MAX_SHARED_STRING_BYTES },
+        },
+        () =>
+          (reader.sharedStrings?.length ?? 0) > MAX_SHARED_STRINGS
+            ? `filen har over ${MAX_SHARED_STRINGS.toLocaleString('nb-NO')} ulike tekster`
+            : undefined,
+      );
+      for await (const _ of reader._parseSharedStrings(texts)) {
         // 'cache' mode fills reader.sharedStrings and yields nothing.
       }
     } else {
@@ -224,7 +298,10 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
     if (stylesEntry) await reader._parseStyles(await small(stylesEntry));
     const date1904 = reader.properties?.model?.date1904 === true;
 
-    const stream = await openZipEntry(handle, size, sheetEntry);
+    const stream = guarded(path, await openZipEntry(handle, size, sheetEntry), {
+      maxGapBytes: MAX_XML_GAP,
+      element: { name: 'row', container: 'sheetData', maxBytes: MAX_ROW_BYTES },
+    });
     sheetStream = stream;
     const [emitted] = reader._parseWorksheet(stream, '1');
     if (!emitted) throw new Error('exceljs did not emit the worksheet');
