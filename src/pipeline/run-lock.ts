@@ -1,38 +1,55 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { DatabaseSync } from 'node:sqlite';
 
 export class RunLockedError extends Error {
   override readonly name = 'RunLockedError';
 }
 
+/** The lock's file in the state folder: an empty SQLite database whose exclusive lock is the run lock. */
+export const RUN_LOCK_FILE = 'run.lock.sqlite';
+
 /**
- * One run at a time per state folder, across processes and containers sharing the volume. proper-lockfile
- * keeps the lock fresh while we hold it, and takes over a lock whose holder stopped refreshing it (a crashed or
- * killed run) once it is `staleMs` old.
+ * One run at a time per state folder, across processes and containers sharing the volume.
+ *
+ * The lock is SQLite's own exclusive lock on `run.lock.sqlite` (a POSIX record lock, LockFileEx on Windows),
+ * held by an open connection in exclusive locking mode for the whole run. The operating system drops it the
+ * moment the holder ends, however it ends: a run killed with SIGKILL, by the OOM killer or by a power cut of its
+ * container leaves no stale lock behind, and the next run starts at once. There is no staleness guess either, so
+ * a long pause (a laptop asleep, a stalled volume) can't make a live run's lock look abandoned and let a second
+ * run in. Same requirement as the ledger beside it: a local volume (or one whose file locks work, which SQLite
+ * needs anyway).
  */
-export async function acquireRunLock(stateDir: string, staleMs = 30_000): Promise<() => Promise<void>> {
+export async function acquireRunLock(stateDir: string): Promise<() => Promise<void>> {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const file = join(stateDir, RUN_LOCK_FILE);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+  // timeout 0: a held lock refuses at once instead of waiting for the other run to end.
+  const db = new DatabaseSync(file, { timeout: 0 });
   try {
-    return await lockfile.lock(stateDir, {
-      lockfilePath: join(stateDir, 'run.lock'),
-      stale: staleMs,
-      update: Math.floor(staleMs / 3),
-      realpath: false,
-      retries: 0,
-      // A lock lost while running (the state volume vanished, or a clock jump made it look stale) must stop us:
-      // two runs would then send the same rows.
-      onCompromised: (error) => {
-        throw error;
-      },
-    });
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    db.exec('PRAGMA journal_mode = MEMORY');
+    // In exclusive locking mode the lock taken by BEGIN EXCLUSIVE outlives the COMMIT, until close().
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('COMMIT');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+    db.close();
+    if (isBusy(error)) {
       throw new RunLockedError(
         `Another run is working with the state folder ${stateDir}; this run does nothing. ` +
-          `If no other run is going on, the lock is taken over by itself after ${Math.round(staleMs / 1000)} s.`,
+          'The lock ends with that run, also if it crashes or is killed.',
       );
     }
     throw error;
   }
+  return async () => {
+    if (db.isOpen) db.close();
+  };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { errcode?: unknown }).errcode;
+  // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with or without extended codes.
+  return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
 }
