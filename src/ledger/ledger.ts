@@ -118,7 +118,8 @@ const nowIso = (): string => new Date().toISOString();
 /**
  * The durable record of every row of every file, and the queue the worker pool draws from. node:sqlite in WAL
  * mode: each outcome is its own transaction, which survives a SIGKILL of the process as soon as the call returns
- * (WAL with synchronous=NORMAL only risks the last transactions on power loss, not on a process crash).
+ * (WAL with synchronous=NORMAL only risks the last transactions on power loss, not on a process crash; the
+ * writes that must survive that too are made with synchronous=FULL, see `#durably`).
  */
 export class Ledger {
   readonly #db: DatabaseSync;
@@ -196,7 +197,27 @@ export class Ledger {
 
   // ---- files ----
 
+  /**
+   * Runs `work` as one transaction that is on disk when it returns, power loss included (synchronous=FULL
+   * for it alone). For the two writes the outside world acts on next: a file's record before the file leaves
+   * the inbox, and the `sending` mark before a request goes out. Everything else may lose its last commits to
+   * a power cut (NORMAL), which the next run makes good: a row without its outcome is sent again.
+   */
+  #durably<T>(work: () => T): T {
+    if (this.#inTransaction) return work();
+    this.#db.exec('PRAGMA synchronous = FULL');
+    try {
+      return this.transaction(work);
+    } finally {
+      this.#db.exec('PRAGMA synchronous = NORMAL');
+    }
+  }
+
   addFile(file: NewFile): number {
+    return this.#durably(() => this.#insertFile(file));
+  }
+
+  #insertFile(file: NewFile): number {
     const result = this.#stmts.insertFile.run(
       file.owner,
       file.name,
@@ -345,11 +366,17 @@ export class Ledger {
   /**
    * Takes the next rows without an outcome after `afterId`, in file order, and marks them `sending` in one
    * transaction before any goes out: after a crash, a row so marked may have reached the API and is sent again
-   * as "maybe sent before". Claiming a batch at once costs one commit per batch instead of one per row.
+   * as "maybe sent before". Claiming a batch at once costs one commit per batch instead of one per row. Rows
+   * that have had `maxRuns` runs (LEASINGTAKER_MAX_RUNS) are left for a person, whatever state their file is in.
    */
-  claimQueued(fileId: number, afterId: number, limit: number): QueuedRow[] {
-    return this.transaction(() => {
-      const rows = this.#stmts.queued.all(fileId, afterId, limit) as unknown as {
+  claimQueued(
+    fileId: number,
+    afterId: number,
+    limit: number,
+    maxRuns = Number.MAX_SAFE_INTEGER,
+  ): QueuedRow[] {
+    return this.#durably(() => {
+      const rows = this.#stmts.queued.all(fileId, afterId, maxRuns, limit) as unknown as {
         id: number;
         row_number: number;
         plate: string;
@@ -452,6 +479,12 @@ export class Ledger {
       } else counts[status] += n;
     }
     return counts;
+  }
+
+  /** Rows without an outcome that have used up their automatic retries. */
+  givenUpCount(fileId: number, maxRuns: number): number {
+    const row = this.#stmts.givenUp.get(fileId, maxRuns) as { n: number };
+    return row.n;
   }
 
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
@@ -605,7 +638,7 @@ function prepareStatements(db: DatabaseSync) {
       (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     queued: p(`SELECT id, row_number, plate, request, status FROM rows
-      WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') ORDER BY id LIMIT ?`),
+      WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSending: p("UPDATE rows SET status = 'sending', updated_at = ? WHERE id = ?"),
     recordOutcome: p(`UPDATE rows SET status = ?, attempts = attempts + ?, runs = runs + 1, http_status = ?,
       error_code = ?, error_message = ?, answer = ?, already_so = ?, merknader = ?, updated_at = ? WHERE id = ?`),
@@ -614,6 +647,8 @@ function prepareStatements(db: DatabaseSync) {
     countRun: p("UPDATE rows SET runs = runs + 1 WHERE file_id = ? AND status IN ('pending', 'sending')"),
     requeueFailed: p(`UPDATE rows SET status = 'pending', updated_at = ?
       WHERE file_id = ? AND status = 'failed' AND runs < ?`),
+    givenUp: p(`SELECT count(*) AS n FROM rows
+      WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id

@@ -62,6 +62,8 @@ export interface LedgerRow {
     readonly at: string;
   } | null;
   readonly updatedAt: string;
+  /** Set by the run for a row without an outcome that has used up its automatic retries (LEASINGTAKER_MAX_RUNS). */
+  readonly givenUp?: boolean;
 }
 
 export type OutcomeCounts = Record<'rows' | 'ok' | 'stopped' | 'failed' | 'invalid' | 'skipped', number>;

@@ -51,6 +51,16 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
       await tokensFor(owner).getToken();
     },
     senderFor(owner, stop): RowSender {
+      const failedAttempt = (reason: string) => {
+        // Throttling is the API asking us to slow down, not failing: it doesn't count towards the breaker.
+        if (reason === 'HTTP 429') return;
+        if (breaker.failure()) {
+          stop(
+            `API-et svarte ikke eller feilet ${access.breakerThreshold} ganger på rad (siste: ${reason}). ` +
+              'Resten av radene er ikke sendt og sendes ved neste kjøring.',
+          );
+        }
+      };
       const client = createLeasingtakerClient({
         apiUrl: access.apiUrl,
         tokens: tokensFor(owner),
@@ -64,14 +74,7 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
             { attempt: info.attempt, reason: info.reason, delayMs: info.delayMs },
             'retrying a request',
           );
-          // Throttling is the API asking us to slow down, not failing: it doesn't count towards the breaker.
-          if (info.reason === 'HTTP 429') return;
-          if (breaker.failure()) {
-            stop(
-              `API-et svarte ikke eller feilet ${access.breakerThreshold} ganger på rad (siste: ${info.reason}). ` +
-                'Resten av radene er ikke sendt og sendes ved neste kjøring.',
-            );
-          }
+          failedAttempt(info.reason);
         },
       });
       clients.push(client);
@@ -91,6 +94,9 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
               breaker.success();
               return { kind: 'stopped', merknader: result.merknader, attempts: result.attempts };
             case 'failed':
+              // The last attempt failed too, with no retry after it: it counts like the ones before (with
+              // LEASINGTAKER_MAX_ATTEMPTS=1 it is the only one).
+              failedAttempt(result.status === undefined ? result.code : `HTTP ${result.status}`);
               return {
                 kind: 'failed',
                 httpStatus: result.status ?? null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, unlink } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -40,10 +40,22 @@ async function move(from: string, to: string): Promise<void> {
     await rename(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    // The archive is another volume (a container's mounts): copy, then remove the original.
-    await copyFile(from, to);
+    // The archive is another volume (a container's mounts): copy under a temporary name and flush it to disk,
+    // then name it and remove the original. Killed while copying, the record's path doesn't exist and the file,
+    // still in the inbox, is taken anew; a half copy never carries the name the ledger reads.
+    const temp = `${to}.part`;
+    await copyFile(from, temp);
+    const copy = await open(temp, 'r+');
+    try {
+      await copy.sync();
+    } finally {
+      await copy.close();
+    }
+    await rename(temp, to);
     await unlink(from);
   }
+  // The file holds fødselsnummer: in the archive it is the owner's alone, whatever mode it was dropped with.
+  await chmod(to, 0o600);
 }
 
 async function hashFile(path: string): Promise<string> {

@@ -15,6 +15,8 @@ export interface DispatchOptions {
   readonly fileId: number;
   readonly sender: RowSender;
   readonly concurrency: number;
+  /** LEASINGTAKER_MAX_RUNS: rows that have had this many runs are not sent again. Default no limit. */
+  readonly maxRuns?: number;
   /** Awaited before each request (LEASINGTAKER_MAX_RPS). */
   readonly rateLimit: () => Promise<void>;
   /** Aborted on SIGTERM, on an authentication error, or when the breaker opens: no new request starts. */
@@ -29,6 +31,9 @@ export interface DispatchOptions {
   readonly onCursor: (rowId: number) => void;
 }
 
+/** After a stop, how long requests already sent get to finish (below the grace periods of `watch` and Kubernetes). */
+export const IN_FLIGHT_GRACE_MS = 10_000;
+
 /**
  * Sends the file's queued rows with at most `concurrency` requests in flight. Rows of one plate go one at a
  * time in file order (an OPPRETTE and an AVSLUTTE of the same vehicle must not race); different plates run in
@@ -41,6 +46,18 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const fatal = new AbortController();
   let fatalError: unknown;
   const signal = AbortSignal.any([options.signal, fatal.signal]);
+  // A stop (SIGTERM, the breaker) starts no new request, but lets those in flight finish and be recorded for up
+  // to IN_FLIGHT_GRACE_MS: an answer in hand beats a "maybe sent" row next run. Only then are they cut off.
+  const cutOff = new AbortController();
+  let cutOffTimer: NodeJS.Timeout | undefined;
+  options.signal.addEventListener(
+    'abort',
+    () => {
+      cutOffTimer = setTimeout(() => cutOff.abort(options.signal.reason), IN_FLIGHT_GRACE_MS);
+    },
+    { once: true },
+  );
+  const inFlight = AbortSignal.any([cutOff.signal, fatal.signal]);
   const limit = pLimit(options.concurrency);
   /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
   const waiting = new Map<string, QueuedRow[]>();
@@ -82,10 +99,13 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
     unsent.delete(row.id);
     let outcome: RowOutcome;
     try {
-      outcome = await options.sender.send(row.request, { maybeSentBefore: row.maybeSentBefore, signal });
+      outcome = await options.sender.send(row.request, {
+        maybeSentBefore: row.maybeSentBefore,
+        signal: inFlight,
+      });
     } catch (error) {
       // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
-      if (signal.aborted) return;
+      if (signal.aborted || inFlight.aborted) return;
       throw error;
     }
     ledger.recordOutcome(row.id, outcome);
@@ -109,8 +129,15 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       continue;
     }
     const ingestWasDone = options.ingestDone();
-    const batch = ledger.claimQueued(fileId, cursor, options.concurrency * 4);
+    const batch = ledger.claimQueued(fileId, cursor, options.concurrency * 4, options.maxRuns);
     if (batch.length === 0) {
+      // Rows the reader recorded without queueing them (invalid, skipped) are passed as well: the reader waits
+      // while it is far ahead of this cursor, and nothing would ever move it past thousands of such rows.
+      const passed = ledger.lastRowId(fileId);
+      if (passed > cursor) {
+        cursor = passed;
+        options.onCursor(cursor);
+      }
       if (ingestWasDone && running.size === 0) break;
       await wait(ingestWasDone ? undefined : options.moreRows());
       continue;
@@ -129,6 +156,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   }
   // Let what is in flight finish and be recorded; nothing new starts.
   while (running.size > 0) await Promise.all(running);
+  clearTimeout(cutOffTimer);
   // Rows claimed but never sent go back to plain pending: they can't have reached the API.
   ledger.release([...unsent]);
   if (fatalError !== undefined) throw fatalError;

@@ -1,8 +1,9 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
@@ -65,8 +66,14 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       return await ingestAndSend(context, fileId, opened, columns.columns, startedAt);
     } catch (error) {
       if (!(error instanceof FleetFileError)) throw error;
-      ledger.setFileStatus(fileId, 'unreadable', error.message);
-      return finish(context, fileId, 'unreadable', startedAt);
+      // The readers name the file they opened, the archived copy; staff know it by the name they gave it.
+      const message = error.message.replaceAll(basename(record.path), record.name);
+      // The file is marked unreadable only once its report is out: killed in between, the next run reads (and
+      // refuses) it again and writes the report then.
+      ledger.setFileStatus(fileId, 'reading', message);
+      const result = await finish(context, fileId, 'unreadable', startedAt);
+      ledger.setFileStatus(fileId, 'unreadable', message);
+      return result;
     } finally {
       await fleetFile?.close();
     }
@@ -134,6 +141,13 @@ async function ingestAndSend(
   const [ingested, sent] = await Promise.allSettled([ingest, send]);
   if (ingested.status === 'rejected') throw ingested.reason;
   if (sent.status === 'rejected') throw sent.reason;
+  if (ingested.value === 0 && !context.stopReading.aborted) {
+    const { name } = ledger.file(fileId);
+    throw new FleetFileError(
+      name,
+      `"${name}" har bare overskriftsraden – ingen rader under den. Sjekk at det er riktig fil, og legg den inn på nytt med radene.`,
+    );
+  }
   // Every row is in the ledger: a later run resumes from the ledger without reading the file again.
   if (!context.stopReading.aborted) ledger.setFileStatus(fileId, 'sending');
   return settle(context, fileId, startedAt);
@@ -152,6 +166,7 @@ function sendQueued(
     fileId,
     sender: context.sender,
     concurrency: context.concurrency,
+    maxRuns: context.maxRuns,
     rateLimit: context.rateLimit,
     signal: context.stopSending,
     ingestDone,
@@ -166,9 +181,12 @@ async function settle(context: RunContext, fileId: number, startedAt: Date): Pro
   const { ledger } = context;
   ledger.countRunForOpenRows(fileId);
   const interrupted = context.stopSending.aborted || context.stopReading.aborted;
-  const status = ledger.file(fileId).status;
-  if (!interrupted && status !== 'reading') ledger.setFileStatus(fileId, 'done');
-  return finish(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
+  const done = !interrupted && ledger.file(fileId).status !== 'reading';
+  const result = await finish(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
+  // Done only once the report is out: a run killed while writing it leaves the file to the next run, which
+  // writes the report (the rows all have their outcome, so nothing is sent again).
+  if (done) ledger.setFileStatus(fileId, 'done');
+  return result;
 }
 
 async function finish(
@@ -188,13 +206,22 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
-      rowsWithStatus: (statuses) => ledger.rowsWithStatus(fileId, statuses),
+      givenUp: ledger.givenUpCount(fileId, context.maxRuns),
+      rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
     file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
   );
   return { fileId, name: file.name, status, counts, reports };
+}
+
+/** Rows without an outcome that the next runs will not try again: a person has to look at them. */
+function* markGivenUp(rows: Iterable<LedgerRow>, maxRuns: number): Iterable<LedgerRow> {
+  for (const row of rows) {
+    const open = row.status === 'failed' || row.status === 'pending' || row.status === 'sending';
+    yield open && row.runs >= maxRuns ? { ...row, givenUp: true } : row;
+  }
 }
 
 async function* stopWhen<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {

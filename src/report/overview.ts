@@ -10,6 +10,7 @@ import {
   TEXT_FORMAT,
   wrappedLines,
 } from './excel.ts';
+import { GIVEN_UP } from './row-texts.ts';
 import type { ReportInput } from './types.ts';
 
 const DATE_TIME_SECONDS_FORMAT = 'dd.mm.yyyy hh:mm:ss';
@@ -38,7 +39,7 @@ function outcomes(input: ReportInput): Outcome[] {
     {
       label: 'Feilet',
       count: counts.failed,
-      meaning: 'Teknisk feil eller ikke sendt – prøves automatisk på nytt ved neste kjøring.',
+      meaning: 'Teknisk feil eller ikke sendt – prøves automatisk på nytt ved de neste kjøringene.',
     },
     ...(pending > 0
       ? [
@@ -74,7 +75,14 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
         '(i filen eller i Autosys) og legg filen i innboksen igjen.',
     );
   }
-  if (counts.failed > 0) {
+  const givenUp = input.givenUp ?? 0;
+  if (givenUp > 0) {
+    todo.push(
+      `Feilet: ${givenUp} rad(er) er prøvd i alle kjøringene som er tillatt og ${GIVEN_UP}. ` +
+        'Feilen står i arket Feilet.',
+    );
+  }
+  if (counts.failed > givenUp) {
     const alsoInFile = retryName && counts.stopped === 0 ? ` De står også i ${retryName}.` : '';
     todo.push(
       `Feilet: du trenger ikke gjøre noe – radene prøves automatisk på nytt ved neste kjøring.${alsoInFile}`,

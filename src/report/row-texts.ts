@@ -9,6 +9,8 @@ export const RETRY_STATUSES: readonly RowStatus[] = ['stopped', 'failed', 'pendi
 
 export const NOT_SENT_YET = 'Ikke sendt ennå – prøves ved neste kjøring';
 const NO_ANSWER = 'Sendt, men svaret kom ikke fram – sendes på nytt ved neste kjøring';
+/** For a row that has used up its automatic retries: a person has to look at it. */
+export const GIVEN_UP = 'prøves ikke automatisk igjen – sjekk feilen og legg raden i innboksen på nytt';
 
 export function handlingText(handling: Handling | null): string {
   if (handling === 'OPPRETTE') return 'Opprette';
@@ -18,6 +20,10 @@ export function handlingText(handling: Handling | null): string {
 
 /** What went wrong with a failed, pending or sending row, without the HTTP status (it has its own column). */
 export function failureText(row: LedgerRow): string {
+  if (row.givenUp) {
+    const earlier = row.errorMessage ?? row.errorCode ?? 'ikke sendt';
+    return `${earlier} – prøvd i ${row.runs} kjøringer, ${GIVEN_UP}`;
+  }
   if (row.status === 'pending') {
     // A row left pending may carry the error of an earlier run; that is worth seeing next to "not sent".
     return row.errorMessage ? `${NOT_SENT_YET} (forrige feil: ${row.errorMessage})` : NOT_SENT_YET;
@@ -37,6 +43,7 @@ export function retryReason(row: LedgerRow): string {
     return row.merknader.map((m) => merknadText(m.kode, m.beskrivelse)).join('; ');
   }
   const status = row.httpStatus === null ? '' : ` (HTTP ${row.httpStatus})`;
+  if (row.givenUp) return `Feilet: ${failureText(row)}${status}`;
   if (row.status === 'failed')
     return `Feilet: ${failureText(row)}${status} – prøves på nytt ved neste kjøring`;
   return failureText(row);

@@ -11,6 +11,8 @@ export interface ReportInput {
   readonly counts: OutcomeCounts;
   /** How many of `counts.failed` were never tried (left pending, e.g. after the circuit breaker opened). */
   readonly pending: number;
+  /** How many of `counts.failed` have used up their automatic retries and need a person. */
+  readonly givenUp?: number;
   /**
    * The file's rows with one of these statuses, in row order. Called once per sheet and once for the retry
    * file, iterated once each, lazily: a file may hold 200,000 rows, so nothing here collects them.
