@@ -1,3 +1,4 @@
+import { maskId } from './mask.ts';
 /** Where one field sits in the user's file, and its header as written there (for messages). */
 export interface ColumnRef {
   readonly index: number;
@@ -157,7 +158,10 @@ export function findColumns(headers: readonly string[]): FindColumnsResult {
   if (etternavn === undefined && !onlyOrganisations) missing.push(LABELS.etternavn);
 
   if (kjennemerke === undefined || handling === undefined || missing.length > 0) {
-    const found = headers.map((header) => header.trim()).filter((header) => header !== '');
+    // A file without a header row shows its first data row here: mask anything that could be an identity number.
+    const found = headers
+      .map((header) => header.trim().replace(/\d{9,}/g, maskId))
+      .filter((header) => header !== '');
     return { ok: false, missing, found, message: missingMessage(missing, found) };
   }
   return {

@@ -131,3 +131,13 @@ describe('findColumns refuses', () => {
     expect(!result.ok && result.message).toContain('Overskriftsraden er tom.');
   });
 });
+
+describe('findColumns on a file without a header row', () => {
+  it('never repeats a whole identity number in its message', () => {
+    const result = findColumns(['CU10001', 'OPPRETTE', '63888700414', 'Firkant']);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).not.toContain('63888700414');
+    expect(result.message).toContain('638887*****');
+  });
+});
