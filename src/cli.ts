@@ -9,6 +9,22 @@ const positiveInteger = (value: string): number => {
   return parsed;
 };
 
+/** The settings flags shared by `run`, `watch` and `doctor`, which read the same configuration. */
+function withRunOptions(command: Command): Command {
+  return command
+    .option('--inbox <dir>', 'folder staff drop files in (LEASINGTAKER_INBOX, default ./inbox)')
+    .option('--reports <dir>', 'folder for result spreadsheets (LEASINGTAKER_REPORTS, default ./reports)')
+    .option('--state <dir>', 'folder for the ledger and lock (LEASINGTAKER_STATE, default ./state)')
+    .option(
+      '--archive <dir>',
+      'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)',
+    )
+    .option('--concurrency <n>', 'requests in flight (LEASINGTAKER_CONCURRENCY, default 4)', positiveInteger)
+    .option('--max-rps <n>', 'at most n requests a second (LEASINGTAKER_MAX_RPS)', positiveInteger)
+    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
+    .option('--env-file <file>', 'read settings from this file (default: .env if present)');
+}
+
 export function buildProgram(): Command {
   const program = new Command('leasingtaker')
     .description(
@@ -36,25 +52,68 @@ export function buildProgram(): Command {
       process.exitCode = await validateCommand(files, options);
     });
 
-  program
-    .command('run')
-    .description(
-      'Process every fleet file in the inbox, finish what an earlier run left, retry failed rows, and exit.',
+  withRunOptions(
+    program
+      .command('run')
+      .description(
+        'Process every fleet file in the inbox, finish what an earlier run left, retry failed rows, and exit.',
+      ),
+  ).action(async (options: Record<string, string | number | undefined>) => {
+    const { runCommand } = await import('./commands/run.ts');
+    process.exitCode = await runCommand(options);
+  });
+
+  withRunOptions(
+    program
+      .command('watch')
+      .description(
+        'Stay up and run when files arrive in the inbox, and on a schedule for the retries; one run at a time.',
+      ),
+  )
+    .addHelpText(
+      'after',
+      '\nRuns once at start, then after LEASINGTAKER_WATCH_DEBOUNCE_MS (5000) of quiet when files arrive (looking\n' +
+        'every LEASINGTAKER_WATCH_POLL_SECONDS (60) too, for shares that raise no events), and\n' +
+        'LEASINGTAKER_RETRY_INTERVAL_MINUTES (15) after the last run. SIGTERM: no new run; the run in progress\n' +
+        'finishes its requests in flight and its reports, then the process exits, within LEASINGTAKER_GRACE_SECONDS (25).',
     )
-    .option('--inbox <dir>', 'folder staff drop files in (LEASINGTAKER_INBOX, default ./inbox)')
-    .option('--reports <dir>', 'folder for result spreadsheets (LEASINGTAKER_REPORTS, default ./reports)')
-    .option('--state <dir>', 'folder for the ledger and lock (LEASINGTAKER_STATE, default ./state)')
-    .option(
-      '--archive <dir>',
-      'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)',
-    )
-    .option('--concurrency <n>', 'requests in flight (LEASINGTAKER_CONCURRENCY, default 4)', positiveInteger)
-    .option('--max-rps <n>', 'at most n requests a second (LEASINGTAKER_MAX_RPS)', positiveInteger)
-    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
-    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
     .action(async (options: Record<string, string | number | undefined>) => {
-      const { runCommand } = await import('./commands/run.ts');
-      process.exitCode = await runCommand(options);
+      const { watchCommand } = await import('./commands/watch.ts');
+      process.exitCode = await watchCommand(options);
+    });
+
+  withRunOptions(
+    program
+      .command('doctor')
+      .description(
+        'Check the installation end to end: configuration, key, Maskinporten token, API, folders, lock, disk.',
+      ),
+  )
+    .addHelpText(
+      'after',
+      '\nOne line per check, with what to do about a failure. The API is probed with an empty request, which it\n' +
+        'refuses with 400: no row is sent. Prints neither the key nor the token. Exit 0 when every check passes, 2 otherwise.',
+    )
+    .action(async (options: Record<string, string | number | undefined>) => {
+      const { doctorCommand } = await import('./commands/doctor.ts');
+      process.exitCode = await doctorCommand(options);
+    });
+
+  program
+    .command('history')
+    .description('Show what the ledger knows about a vehicle: every row, file, time, outcome and attempts.')
+    .argument('<kjennemerke>', 'the plate, as staff write it (cu 10001, CU-10001 and CU10001 are the same)')
+    .option('--state <dir>', 'folder of the ledger (LEASINGTAKER_STATE, default ./state)')
+    .option('--json', 'print the rows as JSON for machines')
+    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
+    .addHelpText(
+      'after',
+      '\nNeeds only the state folder, no Maskinporten settings. Never shows a fødselsnummer or a name.\n' +
+        'Exit 0 when the plate is in the ledger, 1 when it is not, 2 when there is no ledger.',
+    )
+    .action(async (plate: string, options: { state?: string; json?: boolean; envFile?: string }) => {
+      const { historyCommand } = await import('./commands/history.ts');
+      process.exitCode = await historyCommand(plate, options);
     });
 
   program

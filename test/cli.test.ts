@@ -20,7 +20,7 @@ describe('leasingtaker CLI', () => {
   it('lists every command in --help, and each command has its own --help', async () => {
     const help = await spawnCli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['validate', 'run', 'demo', 'simulator']) {
+    for (const command of ['validate', 'run', 'watch', 'doctor', 'history', 'demo', 'simulator']) {
       expect(help.stdout).toContain(command);
       const own = await spawnCli([command, '--help']);
       expect(own.code).toBe(0);

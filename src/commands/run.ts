@@ -1,27 +1,18 @@
 import { ApiConfigError } from '../api/client.ts';
-import { type Flags, loadEnvFile, loadRunConfig, type RunConfig } from '../config.ts';
+import type { Flags, RunConfig } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { createApiSenders } from '../pipeline/api-sender.ts';
 import { createProgress } from '../pipeline/progress.ts';
 import { type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
+import { configure, explainProblems } from './configure.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */
 export async function runCommand(flags: Flags & { envFile?: string }): Promise<number> {
-  try {
-    loadEnvFile(typeof flags.envFile === 'string' ? flags.envFile : undefined);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
-  }
-  const loaded = loadRunConfig(process.env, flags);
+  const loaded = configure(flags);
   if (!loaded.ok) {
-    process.stderr.write(
-      `The configuration has ${loaded.problems.length} problem(s); nothing was done:\n` +
-        loaded.problems.map((problem) => `  - ${problem}`).join('\n') +
-        '\nSee README.md, "Configuration".\n',
-    );
+    explainProblems(loaded.problems);
     return 2;
   }
   const logger = await createLogger({ level: loaded.config.logLevel, pretty: process.stdout.isTTY === true });
@@ -29,9 +20,17 @@ export async function runCommand(flags: Flags & { envFile?: string }): Promise<n
   return result.exitCode;
 }
 
-/** The run with signal handling, shared by `run`, `demo` and `watch`. */
-export async function runWithConfig(config: RunConfig, logger: Logger): Promise<RunResult> {
-  const terminate = new AbortController();
+/**
+ * The run, shared by `run`, `demo` and `watch`. With no `terminate` signal of the caller's, it handles SIGTERM
+ * and SIGINT itself: the first stops sending (requests in flight finish and are recorded), a second exits.
+ */
+export async function runWithConfig(
+  config: RunConfig,
+  logger: Logger,
+  options: { readonly terminate?: AbortSignal } = {},
+): Promise<RunResult> {
+  const own = new AbortController();
+  const terminate = options.terminate ?? own.signal;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -40,16 +39,18 @@ export async function runWithConfig(config: RunConfig, logger: Logger): Promise<
       process.exit(130);
     }
     logger.warn(`${signal}: finishing the requests in flight, then stopping.`);
-    terminate.abort();
+    own.abort();
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  if (!options.terminate) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
   let senders: ReturnType<typeof createApiSenders> | undefined;
   const progress = createProgress(logger, process.stderr.isTTY === true);
   try {
     senders = createApiSenders(config.api, logger);
     const started = performance.now();
-    const result = await runInbox(config, senders, logger, terminate.signal, progress.hooks);
+    const result = await runInbox(config, senders, logger, terminate, progress.hooks);
     progress.stop();
     const totals = result.files.reduce(
       (sum, file) => ({

@@ -9,6 +9,7 @@ import { FairPool } from './fair-pool.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
+import { applyRetention } from './retention.ts';
 import { acquireRunLock } from './run-lock.ts';
 
 export interface RunSettings {
@@ -18,7 +19,7 @@ export interface RunSettings {
   readonly reports: string;
   /** LEASINGTAKER_STATE, default `./state`: the ledger and the run lock. Keep it; it is the job's memory. */
   readonly state: string;
-  /** LEASINGTAKER_ARCHIVE, default `./archive`: every input file after it is taken. Nothing is deleted. */
+  /** LEASINGTAKER_ARCHIVE, default `./archive`: every input file after it is taken, kept for LEASINGTAKER_RETENTION_DAYS. */
   readonly archive: string;
   /** LEASINGTAKER_CONCURRENCY, default 4: requests in flight at once, shared by all fleet owners. */
   readonly concurrency: number;
@@ -32,6 +33,8 @@ export interface RunSettings {
   readonly sheet?: string;
   /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner ('' = our own); default 1 each. */
   readonly ownerWeights?: ReadonlyMap<string, number>;
+  /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (retention.ts). */
+  readonly retentionDays?: number;
 }
 
 /** How the run reaches the API; built by the caller from the configuration, per fleet owner. */
@@ -91,10 +94,12 @@ async function runLocked(
   hooks: RunHooks,
   ledger: Ledger,
 ): Promise<RunResult> {
-  for (const dir of [settings.inbox, settings.reports, settings.archive])
-    await mkdir(dir, { recursive: true });
+  await mkdir(settings.inbox, { recursive: true });
+  // Reports and archived inputs hold personal data: the owner only (their files are 0600 too).
+  for (const dir of [settings.reports, settings.archive]) await mkdir(dir, { recursive: true, mode: 0o700 });
 
   forgetUnmovedFiles(ledger, logger);
+  await applyRetention(settings, ledger, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
   for (const entry of ignored) logger.info({ file: entry.path }, `Left alone: ${entry.reason}`);
 

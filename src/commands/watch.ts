@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises';
+import type { Flags } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { MaskinportenError } from '../maskinporten/errors.ts';
+import { loadSigningKey } from '../maskinporten/keys.ts';
+import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
+import { loadWatchSettings } from '../schedule/watch-settings.ts';
+import { configure, explainProblems } from './configure.ts';
+import { runWithConfig } from './run.ts';
+
+/**
+ * `leasingtaker watch`: the long-lived form of `run`, for a container that stays up. Runs at start, when files
+ * arrive, and on the retry schedule, one run at a time. The first SIGTERM (or Ctrl-C) stops new runs and lets
+ * the run in progress finish what it has in flight, record it and write its reports; the process exits when it
+ * has, or after LEASINGTAKER_GRACE_SECONDS whatever happens. A second signal exits at once.
+ */
+export async function watchCommand(flags: Flags & { envFile?: string }): Promise<number> {
+  const loaded = configure(flags, loadWatchSettings);
+  if (!loaded.ok) {
+    explainProblems(loaded.problems);
+    return 2;
+  }
+  const { config } = loaded;
+  const logger = await createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+
+  // A key that can't be read won't mend by waiting: say so and stop, rather than fail every run.
+  try {
+    loadSigningKey(config.api.maskinporten);
+  } catch (error) {
+    if (!(error instanceof MaskinportenError)) throw error;
+    logger.error(error.message);
+    return 2;
+  }
+  await mkdir(config.inbox, { recursive: true });
+
+  const terminate = new AbortController();
+  let stop = () => {};
+  const stopping = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  let signals = 0;
+  let grace: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn(`${signal} again: exiting now. Rows in flight are resent as "maybe sent" next run.`);
+      process.exit(130);
+    }
+    logger.warn(
+      `${signal}: no new runs; the run in progress finishes its requests in flight, then the process exits ` +
+        `(at the latest in ${config.graceSeconds} s).`,
+    );
+    terminate.abort();
+    grace = setTimeout(() => {
+      logger.error(
+        `The run did not finish within LEASINGTAKER_GRACE_SECONDS (${config.graceSeconds} s); exiting. ` +
+          'Nothing is lost: the next run finishes the file, and resends rows in flight as "maybe sent".',
+      );
+      process.exit(1);
+    }, config.graceSeconds * 1000);
+    stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  logger.info(
+    {
+      inbox: config.inbox,
+      debounceMs: config.debounceMs,
+      pollSeconds: config.pollSeconds,
+      retryIntervalMinutes: config.retryIntervalMinutes,
+    },
+    `Watching ${config.inbox}: a run when files arrive, and every ${config.retryIntervalMinutes} min for retries.`,
+  );
+  const watcher = startInboxWatcher({
+    inbox: config.inbox,
+    debounceMs: config.debounceMs,
+    pollMs: config.pollSeconds * 1000,
+    intervalMs: config.retryIntervalMinutes * 60_000,
+    logger,
+    run: async (trigger) => {
+      if (terminate.signal.aborted) return;
+      await runWithConfig(config, logger.child({ trigger }), { terminate: terminate.signal });
+    },
+  });
+
+  await stopping;
+  await watcher.stop();
+  clearTimeout(grace);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  logger.info('Stopped watching.');
+  return 0;
+}

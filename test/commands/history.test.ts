@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fnr } from '../domain/synthetic.ts';
+import { createHarness, type Harness } from '../support/harness.ts';
+import { spawnCli } from '../support/spawn-cli.ts';
+
+const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
+const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
+
+describe('leasingtaker history', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await createHarness();
+    mkdirSync(harness.inbox, { recursive: true });
+    writeFileSync(
+      join(harness.inbox, 'mars.csv'),
+      [HEADER, `CU10001;OPPRETTE;${PERSON};Firkant`, `XX10001;OPPRETTE;${PERSON};Firkant`, ''].join('\n'),
+    );
+    await harness.run();
+    // The same change again (skipped), then the lessee ended.
+    writeFileSync(
+      join(harness.inbox, 'april.csv'),
+      [HEADER, `cu 10001;OPPRETTE;${PERSON};Firkant`, `CU-10001;avslutt;${PERSON};Firkant`, ''].join('\n'),
+    );
+    await harness.run();
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  // Only the state folder: history needs no Maskinporten settings.
+  const history = (args: string[]) => spawnCli(['history', ...args], { LEASINGTAKER_STATE: harness.state });
+
+  it('lists every row of the plate, oldest first, however the plate is written', async () => {
+    const result = await history(['cu-10001']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^CU10001: 3 row\(s\) in the ledger/);
+    const rows = lines.slice(3);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/mars\.csv\s+2\s+OPPRETTE\s+ok\s+1/);
+    expect(rows[1]).toMatch(
+      /april\.csv\s+2\s+OPPRETTE\s+skipped\s+0\s+the same change went through in mars\.csv, row 2/,
+    );
+    expect(rows[2]).toMatch(/april\.csv\s+3\s+AVSLUTTE\s+ok\s+1/);
+  });
+
+  it('shows the merknad of a stopped row, and never the fødselsnummer or the name', async () => {
+    const result = await history(['XX10001']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/stopped\s+1\s+KJORETOY_IKKE_FUNNET/);
+    for (const args of [['XX10001'], ['CU10001'], ['CU10001', '--json']]) {
+      const output = (await history(args)).stdout;
+      expect(output).not.toContain(PERSON);
+      expect(output).not.toContain(PERSON.slice(6));
+      expect(output).not.toContain('Firkant');
+    }
+  });
+
+  it('gives the rows as JSON for machines', async () => {
+    const result = await history(['CU10001', '--json']);
+    const parsed = JSON.parse(result.stdout) as { kjennemerke: string; rows: Record<string, unknown>[] };
+    expect(parsed.kjennemerke).toBe('CU10001');
+    expect(parsed.rows.map((row) => [row.file, row.row, row.handling, row.outcome])).toEqual([
+      ['mars.csv', 2, 'OPPRETTE', 'ok'],
+      ['april.csv', 2, 'OPPRETTE', 'skipped'],
+      ['april.csv', 3, 'AVSLUTTE', 'ok'],
+    ]);
+  });
+
+  it('exits 1 for a plate the ledger does not know, and 2 when there is no ledger', async () => {
+    const unknown = await history(['EL99999']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain('no row for EL99999');
+    const missing = await spawnCli(['history', 'CU10001'], {
+      LEASINGTAKER_STATE: join(harness.dir, 'nowhere'),
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('There is no ledger in');
+  });
+});
