@@ -43,26 +43,43 @@ export function loadEnvFile(envFile?: string): void {
   process.loadEnvFile(path);
 }
 
+/**
+ * Readers of one setting each: the flag if given, else the variable, else the default. A value out of range
+ * adds a problem (naming the variable) and gives the default, so that every problem is listed at once.
+ */
+export function settingReaders(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Flags,
+  problems: string[],
+): {
+  text: (flag: string, name: string, fallback: string) => string;
+  integer: (flag: string, name: string, fallback: number, min: number, max: number) => number;
+} {
+  return {
+    text(flag, name, fallback) {
+      const value = flags[flag] ?? env[name];
+      return value === undefined || value === '' ? fallback : String(value);
+    },
+    integer(flag, name, fallback, min, max) {
+      const raw = flags[flag] ?? env[name];
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        problems.push(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+        return fallback;
+      }
+      return value;
+    },
+  };
+}
+
 /** Reads every setting, and lists every problem at once rather than stopping at the first. */
 export function loadRunConfig(
   env: Readonly<Record<string, string | undefined>>,
   flags: Flags = {},
 ): ConfigResult {
   const problems: string[] = [];
-  const text = (flag: string, name: string, fallback: string): string => {
-    const value = flags[flag] ?? env[name];
-    return value === undefined || value === '' ? fallback : String(value);
-  };
-  const integer = (flag: string, name: string, fallback: number, min: number, max: number): number => {
-    const raw = flags[flag] ?? env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
-      return fallback;
-    }
-    return value;
-  };
+  const { text, integer } = settingReaders(env, flags, problems);
 
   const maskinporten = resolveMaskinportenSettings(env);
   if (!maskinporten.ok) problems.push(...maskinporten.problems);

@@ -1,4 +1,4 @@
-import type { Flags } from '../config.ts';
+import { type Flags, settingReaders } from '../config.ts';
 
 /** What `leasingtaker watch` adds to the run's settings; each read from its environment variable. */
 export interface WatchSettings {
@@ -34,16 +34,7 @@ export function loadWatchSettings(
   flags: Flags = {},
 ): WatchSettingsResult {
   const problems: string[] = [];
-  const integer = (flag: string, name: string, fallback: number, min: number, max: number): number => {
-    const raw = flags[flag] ?? env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
-      return fallback;
-    }
-    return value;
-  };
+  const { integer } = settingReaders(env, flags, problems);
   const config: WatchSettings = {
     debounceMs: integer('debounceMs', 'LEASINGTAKER_WATCH_DEBOUNCE_MS', 5000, 0, 3_600_000),
     pollSeconds: integer('pollSeconds', 'LEASINGTAKER_WATCH_POLL_SECONDS', 60, 1, 86_400),
