@@ -1,3 +1,4 @@
+import type { ReportSummary } from '../../src/report/summary.ts';
 // What the robustness and soak tests share: an installation on disk pointed at an in-process simulator, fleet
 // files whose every row's fate is known in advance, reading back summaries and the ledger, and the checks for
 // secrets in output and for private file modes.
@@ -201,19 +202,8 @@ export function dropFleet(inbox: string, name: string, rows: readonly PlannedRow
 
 // ---- reading back ----
 
-export interface Summary {
-  readonly file: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly rows: number;
-  readonly ok: number;
-  readonly stopped: number;
-  readonly failed: number;
-  readonly invalid: number;
-  readonly skipped: number;
-  readonly pending: number;
-  readonly error?: string;
-}
+/** What a summary.json holds, as the report writer declares it. */
+export type Summary = ReportSummary;
 
 export function filesUnder(dir: string): string[] {
   let entries: string[];
