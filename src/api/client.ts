@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Response } from 'got';
+import got, { type Got, type Response } from 'got';
 import type { LeasingtakerRequest } from '../domain/types.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, isAlreadySo } from './already-so.ts';
 import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
@@ -91,6 +91,42 @@ export interface LeasingtakerClient {
   close(): void;
 }
 
+/**
+ * The got instance the client sends with, on keep-alive agents of its own: built once, so the per-request
+ * options are only what differs between requests. Exported so that the benchmark's bare loop
+ * (bench/bare-client.ts) sends with exactly the same client, options and agents.
+ */
+export function createApiHttp(options: { maxSockets: number; timeoutMs: number; userAgent: string }): {
+  http: Got;
+  agent: { http: HttpAgent; https: HttpsAgent };
+} {
+  const { maxSockets } = options;
+  // Our own agents: keep-alive saves a TCP and TLS handshake per request, and a client of our own can be closed.
+  const agent = {
+    http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
+  };
+  const http = got.extend({
+    method: 'POST',
+    agent,
+    headers: {
+      'user-agent': options.userAgent,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    },
+    timeout: { request: options.timeoutMs },
+    // Retries are ours, not got's: got does not retry POST by default (it is not idempotent), its per-request
+    // backoff cannot pause the other workers on a 429, and a Retry-After above its maxRetryAfter cancels the
+    // retry altogether. Our loop also needs to know whether an earlier attempt may have reached the API.
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    // A redirect of a POST is not something this API does; keep it as a failure with its status.
+    followRedirect: false,
+    responseType: 'text',
+  });
+  return { http, agent };
+}
+
 /** The API address is unusable; thrown at creation, before anything is sent. */
 export class ApiConfigError extends Error {
   override readonly name = 'ApiConfigError';
@@ -127,29 +163,10 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
   const { onRetry } = options;
   const maxSockets = options.maxSockets ?? 64;
 
-  // Our own agents: keep-alive saves a TCP and TLS handshake per request, and a client of our own can be closed.
-  const agent = {
-    http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-  };
-  // Built once: the per-request options below are only what differs between requests.
-  const http = got.extend({
-    method: 'POST',
-    agent,
-    headers: {
-      'user-agent': options.userAgent ?? defaultUserAgent(),
-      'content-type': 'application/json',
-      accept: 'application/json',
-    },
-    timeout: { request: timeoutMs },
-    // Retries are ours, not got's: got does not retry POST by default (it is not idempotent), its per-request
-    // backoff cannot pause the other workers on a 429, and a Retry-After above its maxRetryAfter cancels the
-    // retry altogether. Our loop also needs to know whether an earlier attempt may have reached the API.
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    // A redirect of a POST is not something this API does; keep it as a failure with its status.
-    followRedirect: false,
-    responseType: 'text',
+  const { http, agent } = createApiHttp({
+    maxSockets,
+    timeoutMs,
+    userAgent: options.userAgent ?? defaultUserAgent(),
   });
 
   async function send(request: LeasingtakerRequest, sendOptions: SendOptions = {}): Promise<SendResult> {

@@ -1,0 +1,593 @@
+// `npm run bench [-- [throughput] [bare] [memory] [startup] [--quick] [--runs N] [--no-build] [--profile]]`
+//
+// Builds dist/ (what users run), then measures the job as users run it: `node --max-old-space-size=160
+// --max-semi-space-size=16 bin/leasingtaker.js run` as a child process, against the embedded simulator in a
+// process of its own on loopback, with generated fleet files. See bench/README.md for the method and how to
+// read the figures. Results: a table on stdout and bench/results/<time>.json (+ latest.json).
+
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bodiesFile, fleetFile } from './generate.ts';
+import { HAS_GNU_TIME, logLine, type Measured, median, runNode, startSimulatorProcess } from './measure.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'bin', 'leasingtaker.js');
+const BARE = join(ROOT, 'bench', 'bare-client.ts');
+/** The launcher's shebang flags: passed explicitly because the benchmark starts Node itself. */
+const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+const SUITES = ['throughput', 'bare', 'memory', 'startup'] as const;
+type Suite = (typeof SUITES)[number];
+
+// ---- options ----
+
+interface Options {
+  readonly suites: readonly Suite[];
+  readonly quick: boolean;
+  readonly runs: number;
+  readonly build: boolean;
+  readonly profile: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const suites: Suite[] = [];
+  let quick = false;
+  let runs: number | undefined;
+  let build = true;
+  let profile = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--no-build') build = false;
+    else if (arg === '--profile') profile = true;
+    else if (arg === '--runs') runs = Number(argv[++i]);
+    else if (arg.startsWith('--runs=')) runs = Number(arg.slice('--runs='.length));
+    else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as Suite);
+    else {
+      process.stderr.write(
+        `Unknown argument ${arg}.\nUsage: npm run bench -- [${SUITES.join('] [')}] [--quick] [--runs N] [--no-build] [--profile]\n`,
+      );
+      process.exit(2);
+    }
+  }
+  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
+    process.stderr.write('--runs must be a whole number from 1\n');
+    process.exit(2);
+  }
+  return {
+    suites: suites.length > 0 ? suites : SUITES,
+    quick,
+    runs: runs ?? (quick ? 1 : 3),
+    build,
+    profile,
+  };
+}
+
+const options = parseOptions(process.argv.slice(2));
+
+/** Sizes of the full benchmark (the issue's) and of --quick (a smoke test of the benchmark itself). */
+const SIZES = options.quick
+  ? {
+      throughput: 1_000,
+      bare: 4_000,
+      xlsxSmall: 5_000,
+      xlsxLarge: 50_000,
+      csvLarge: 100_000,
+      help: 5,
+      empty: 3,
+    }
+  : {
+      throughput: 5_000,
+      bare: 20_000,
+      xlsxSmall: 20_000,
+      xlsxLarge: 200_000,
+      csvLarge: 1_000_000,
+      help: 10,
+      empty: 5,
+    };
+
+// ---- shared ----
+
+const work = mkdtempSync(join(tmpdir(), 'leasingtaker-bench-'));
+/** Generated inputs are kept between benchmarks (same rows every time; the name carries the generator version). */
+const inputs = join(tmpdir(), 'leasingtaker-bench-inputs');
+let nextDir = 0;
+const freshDir = (name: string): string => {
+  const dir = join(work, `${++nextDir}-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+const baseEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '',
+  TMPDIR: tmpdir(),
+  LANG: 'C.UTF-8',
+});
+
+const profileFlags = (name: string): string[] =>
+  options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles', name)}`] : [];
+
+function checkExit(what: string, measured: Measured, expected = 0): void {
+  if (measured.code !== expected) {
+    throw new Error(
+      `${what} exited with ${measured.code ?? measured.signal} (expected ${expected}).\n` +
+        `stderr: ${measured.stderr.slice(-2000)}\nstdout: ${measured.stdout.slice(-2000)}`,
+    );
+  }
+}
+
+interface JobResult {
+  readonly rows: number;
+  readonly ok: number;
+  readonly wallMs: number;
+  /** The run's own `durationMs` (after start-up: lock, ledger, inbox, token, files, reports). */
+  readonly runMs: number | undefined;
+  readonly cpuMs: number | undefined;
+  readonly peakRssMb: number;
+  readonly rate: number;
+}
+
+/** One `leasingtaker run` of `file` at the given latency and concurrency, in a fresh installation. */
+async function runJob(file: string, latencyMs: number, concurrency: number, tag: string): Promise<JobResult> {
+  const dir = freshDir(`run-${tag}`);
+  const sim = await startSimulatorProcess(latencyMs, join(dir, 'keys'));
+  try {
+    const folders = {
+      LEASINGTAKER_INBOX: join(dir, 'inbox'),
+      LEASINGTAKER_REPORTS: join(dir, 'reports'),
+      LEASINGTAKER_STATE: join(dir, 'state'),
+      LEASINGTAKER_ARCHIVE: join(dir, 'archive'),
+    };
+    mkdirSync(folders.LEASINGTAKER_INBOX, { recursive: true });
+    const target = join(folders.LEASINGTAKER_INBOX, basename(file));
+    // A hard link costs nothing and the job moves it into the archive; the kept original stays.
+    try {
+      linkSync(file, target);
+    } catch {
+      copyFileSync(file, target);
+    }
+    const measured = await runNode([...HEAP_FLAGS, ...profileFlags(`job-${tag}`), CLI, 'run'], {
+      cwd: dir,
+      env: {
+        ...baseEnv(),
+        ...sim.env,
+        ...folders,
+        LEASINGTAKER_CONCURRENCY: String(concurrency),
+        // The settle wait (a file must keep its size this long) is a deliberate pause, not the job's work.
+        LEASINGTAKER_SETTLE_MS: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
+    checkExit(`run (${tag})`, measured);
+    const finished = logLine(measured.stdout, 'Run finished');
+    const ok = Number(finished?.ok ?? Number.NaN);
+    const rows = Number(finished?.rows ?? Number.NaN);
+    if (!(ok === rows && rows > 0)) {
+      throw new Error(`run (${tag}): expected every row ok, got ${JSON.stringify(finished)}`);
+    }
+    const runMs = typeof finished?.durationMs === 'number' ? finished.durationMs : undefined;
+    return {
+      rows,
+      ok,
+      wallMs: measured.wallMs,
+      runMs,
+      cpuMs: measured.cpuMs,
+      peakRssMb: measured.peakRssMb,
+      rate: rows / (measured.wallMs / 1000),
+    };
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The bare loop over the same bodies, against a fresh simulator. */
+async function runBare(
+  rows: number,
+  latencyMs: number,
+  concurrency: number,
+  tag: string,
+): Promise<JobResult> {
+  const dir = freshDir(`bare-${tag}`);
+  const bodies = await bodiesFile(inputs, rows);
+  const sim = await startSimulatorProcess(latencyMs, join(dir, 'keys'));
+  try {
+    const measured = await runNode(
+      [...HEAP_FLAGS, ...profileFlags(`bare-${tag}`), BARE, bodies, String(concurrency)],
+      {
+        cwd: dir,
+        env: { ...baseEnv(), ...sim.env },
+      },
+    );
+    checkExit(`bare loop (${tag})`, measured);
+    const result = JSON.parse(measured.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      rows: number;
+      ok: number;
+      loopMs: number;
+    };
+    if (result.ok !== rows) throw new Error(`bare loop (${tag}): ${result.ok} of ${rows} came back 200`);
+    return {
+      rows,
+      ok: result.ok,
+      wallMs: measured.wallMs,
+      runMs: result.loopMs,
+      cpuMs: measured.cpuMs,
+      peakRssMb: measured.peakRssMb,
+      rate: rows / (measured.wallMs / 1000),
+    };
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- figures ----
+
+interface Figure {
+  readonly suite: Suite;
+  readonly name: string;
+  /** Median, in `unit`. */
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: string;
+  readonly holds?: boolean;
+  /** Every run's value, for the spread. */
+  readonly runs: readonly number[];
+  readonly detail?: Record<string, unknown>;
+}
+
+const figures: Figure[] = [];
+const loads: Record<string, number[]> = {};
+
+function note(figure: Figure): void {
+  figures.push(figure);
+  const spread = figure.runs.length > 1 ? `  [${figure.runs.map((v) => round(v)).join(', ')}]` : '';
+  const verdict = figure.holds === undefined ? '' : figure.holds ? '  ✓' : '  ✗';
+  process.stdout.write(
+    `  ${figure.name.padEnd(52)} ${String(round(figure.value)).padStart(9)} ${figure.unit.padEnd(8)}${
+      figure.target ? ` target ${figure.target}` : ''
+    }${verdict}${spread}\n`,
+  );
+}
+
+function round(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  if (Math.abs(value) >= 100) return Math.round(value);
+  if (Math.abs(value) >= 10) return Math.round(value * 10) / 10;
+  return Math.round(value * 1000) / 1000;
+}
+
+const perRowUs = (result: JobResult): number =>
+  result.cpuMs === undefined ? Number.NaN : (result.cpuMs * 1000) / result.rows;
+
+async function throughputSuite(): Promise<void> {
+  const rows = SIZES.throughput;
+  const latency = 40;
+  const concurrency = 16;
+  const bound = concurrency / (latency / 1000);
+  process.stdout.write(
+    `\nThroughput vs the bound: ${rows} rows, latency ${latency} ms, C${concurrency} (bound ${bound} rows/s)\n`,
+  );
+  const file = await fleetFile(inputs, 'csv', rows);
+  const jobs: JobResult[] = [];
+  const bares: JobResult[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    jobs.push(await runJob(file, latency, concurrency, `throughput-${run}`));
+    bares.push(await runBare(rows, latency, concurrency, `throughput-${run}`));
+  }
+  const share = (results: JobResult[]) => results.map((r) => r.rate / bound);
+  note({
+    suite: 'throughput',
+    name: `job: share of the bound (${latency} ms, C${concurrency})`,
+    value: median(share(jobs)),
+    unit: '',
+    target: '>= 0.93',
+    holds: median(share(jobs)) >= 0.93,
+    runs: share(jobs),
+    detail: { rows, bound, rates: jobs.map((r) => r.rate), runMs: jobs.map((r) => r.runMs) },
+  });
+  note({
+    suite: 'throughput',
+    name: 'job: rows/s (whole process)',
+    value: median(jobs.map((r) => r.rate)),
+    unit: 'rows/s',
+    runs: jobs.map((r) => r.rate),
+  });
+  note({
+    suite: 'throughput',
+    name: 'bare loop: share of the bound (for reference)',
+    value: median(share(bares)),
+    unit: '',
+    runs: share(bares),
+    detail: { rates: bares.map((r) => r.rate) },
+  });
+}
+
+async function bareSuite(): Promise<void> {
+  const rows = SIZES.bare;
+  const file = await fleetFile(inputs, 'csv', rows);
+  for (const [latency, concurrency, target] of [
+    [10, 32, 0.9],
+    [0, 16, 0.6],
+  ] as const) {
+    const bound = latency > 0 ? concurrency / (latency / 1000) : Number.POSITIVE_INFINITY;
+    process.stdout.write(
+      `\nAgainst the bare client: ${rows} rows, latency ${latency} ms, C${concurrency}${Number.isFinite(bound) ? ` (bound ${bound} rows/s)` : ''}\n`,
+    );
+    const jobs: JobResult[] = [];
+    const bares: JobResult[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      const tag = `${latency}ms-c${concurrency}-${run}`;
+      // Alternating which goes first spreads a change of load over both.
+      if (run % 2 === 0) {
+        bares.push(await runBare(rows, latency, concurrency, tag));
+        jobs.push(await runJob(file, latency, concurrency, tag));
+      } else {
+        jobs.push(await runJob(file, latency, concurrency, tag));
+        bares.push(await runBare(rows, latency, concurrency, tag));
+      }
+    }
+    const ratios = jobs.map((job, i) => job.rate / (bares[i] as JobResult).rate);
+    const label = `${latency} ms, C${concurrency}`;
+    note({
+      suite: 'bare',
+      name: `job / bare loop (${label})`,
+      value: median(ratios),
+      unit: '',
+      target: `>= ${target}`,
+      holds: median(ratios) >= target,
+      runs: ratios,
+    });
+    note({
+      suite: 'bare',
+      name: `bare loop rows/s (${label})`,
+      value: median(bares.map((r) => r.rate)),
+      unit: 'rows/s',
+      runs: bares.map((r) => r.rate),
+      ...(Number.isFinite(bound)
+        ? { detail: { shareOfBound: median(bares.map((r) => r.rate)) / bound } }
+        : {}),
+    });
+    note({
+      suite: 'bare',
+      name: `job rows/s (${label})`,
+      value: median(jobs.map((r) => r.rate)),
+      unit: 'rows/s',
+      runs: jobs.map((r) => r.rate),
+      ...(Number.isFinite(bound)
+        ? { detail: { shareOfBound: median(jobs.map((r) => r.rate)) / bound } }
+        : {}),
+    });
+    if (HAS_GNU_TIME) {
+      note({
+        suite: 'bare',
+        name: `bare loop CPU per row (${label})`,
+        value: median(bares.map(perRowUs)),
+        unit: 'µs',
+        runs: bares.map(perRowUs),
+      });
+      note({
+        suite: 'bare',
+        name: `job CPU per row (${label})`,
+        value: median(jobs.map(perRowUs)),
+        unit: 'µs',
+        runs: jobs.map(perRowUs),
+      });
+    }
+  }
+}
+
+async function validatePeak(file: string, tag: string): Promise<Measured> {
+  const dir = freshDir(`validate-${tag}`);
+  try {
+    const measured = await runNode(
+      [...HEAP_FLAGS, ...profileFlags(`validate-${tag}`), CLI, 'validate', file],
+      {
+        cwd: dir,
+        env: { ...baseEnv(), TMPDIR: dir },
+      },
+    );
+    checkExit(`validate (${tag})`, measured);
+    return measured;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function memorySuite(): Promise<void> {
+  process.stdout.write('\nMemory: peak RSS of validate and of run (latency 0, C16)\n');
+  const cases = [
+    { format: 'xlsx', rows: SIZES.xlsxSmall, limit: 200 },
+    { format: 'xlsx', rows: SIZES.xlsxLarge, limit: 200 },
+    { format: 'csv', rows: SIZES.csvLarge, limit: 150 },
+  ] as const;
+  const peaks: Record<string, number> = {};
+  for (const command of ['validate', 'run'] as const) {
+    for (const { format, rows, limit } of cases) {
+      const file = await fleetFile(inputs, format, rows);
+      const values: number[] = [];
+      const walls: number[] = [];
+      for (let run = 0; run < options.runs; run++) {
+        const tag = `${command}-${format}-${rows}-${run}`;
+        if (command === 'validate') {
+          const measured = await validatePeak(file, tag);
+          values.push(measured.peakRssMb);
+          walls.push(measured.wallMs);
+        } else {
+          const result = await runJob(file, 0, 16, `memory-${tag}`);
+          values.push(result.peakRssMb);
+          walls.push(result.wallMs);
+        }
+      }
+      const peak = median(values);
+      peaks[`${command}-${format}-${rows}`] = peak;
+      note({
+        suite: 'memory',
+        name: `${command} ${rows.toLocaleString('en')}-row ${format}: peak RSS`,
+        value: peak,
+        unit: 'MB',
+        target: `< ${limit}`,
+        holds: peak < limit,
+        runs: values,
+        detail: { wallMs: walls, rowsPerSecond: walls.map((ms) => rows / (ms / 1000)) },
+      });
+    }
+    const growth =
+      (peaks[`${command}-xlsx-${SIZES.xlsxLarge}`] ?? Number.NaN) /
+      (peaks[`${command}-xlsx-${SIZES.xlsxSmall}`] ?? Number.NaN);
+    note({
+      suite: 'memory',
+      name: `${command}: peak(${SIZES.xlsxLarge / 1000}k xlsx) / peak(${SIZES.xlsxSmall / 1000}k xlsx)`,
+      value: growth,
+      unit: '',
+      target: '< 1.5',
+      holds: growth < 1.5,
+      runs: [growth],
+    });
+  }
+}
+
+async function startupSuite(): Promise<void> {
+  process.stdout.write('\nStart-up\n');
+  const help: number[] = [];
+  for (let run = 0; run < SIZES.help; run++) {
+    const measured = await runNode([...HEAP_FLAGS, CLI, '--help'], { env: baseEnv() });
+    checkExit('--help', measured);
+    help.push(measured.wallMs);
+  }
+  note({
+    suite: 'startup',
+    name: 'leasingtaker --help: wall',
+    value: median(help),
+    unit: 'ms',
+    target: '< 100',
+    holds: median(help) < 100,
+    runs: help,
+  });
+  const dir = freshDir('empty');
+  const sim = await startSimulatorProcess(0, join(dir, 'keys'));
+  const empty: number[] = [];
+  try {
+    for (let run = 0; run < SIZES.empty; run++) {
+      const measured = await runNode([...HEAP_FLAGS, ...profileFlags('empty'), CLI, 'run'], {
+        cwd: dir,
+        env: {
+          ...baseEnv(),
+          ...sim.env,
+          LEASINGTAKER_INBOX: join(dir, 'inbox'),
+          LEASINGTAKER_REPORTS: join(dir, 'reports'),
+          LEASINGTAKER_STATE: join(dir, 'state'),
+          LEASINGTAKER_ARCHIVE: join(dir, 'archive'),
+        },
+      });
+      checkExit('empty run', measured);
+      empty.push(measured.wallMs);
+    }
+  } finally {
+    await sim.stop();
+  }
+  note({
+    suite: 'startup',
+    name: 'leasingtaker run, empty inbox: wall',
+    value: median(empty),
+    unit: 'ms',
+    target: '< 500',
+    holds: median(empty) < 500,
+    runs: empty,
+  });
+}
+
+// ---- main ----
+
+const machine = {
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  peakRssFrom: HAS_GNU_TIME ? '/usr/bin/time (ru_maxrss)' : '/proc/<pid>/status VmHWM, polled every 20 ms',
+};
+const git = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bin'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
+    return dirty > 0 ? `${head} + ${dirty} changed file(s) in src/bin` : head;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+const started = performance.now();
+process.stdout.write(
+  `leasingtaker-batch benchmarks${options.quick ? ' (--quick)' : ''}: ${options.suites.join(', ')}; ` +
+    `${options.runs} run(s) per figure, median shown\n` +
+    `machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; commit ${git}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+);
+if (!HAS_GNU_TIME) process.stdout.write('(no /usr/bin/time: peak RSS polled from /proc, no CPU times)\n');
+
+try {
+  if (options.build) {
+    process.stdout.write('building dist/ (tsc -p tsconfig.build.json) ...\n');
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+  }
+  for (const suite of options.suites) {
+    loads[suite] = loadavg();
+    if (suite === 'throughput') await throughputSuite();
+    if (suite === 'bare') await bareSuite();
+    if (suite === 'memory') await memorySuite();
+    if (suite === 'startup') await startupSuite();
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const totalSeconds = (performance.now() - started) / 1000;
+const held = figures.filter((f) => f.holds !== undefined);
+process.stdout.write(
+  `\n${held.filter((f) => f.holds).length} of ${held.length} targets hold; ${Math.round(totalSeconds)} s; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
+
+const results = join(ROOT, 'bench', 'results');
+mkdirSync(results, { recursive: true });
+const at = new Date().toISOString();
+const report = {
+  at,
+  quick: options.quick,
+  runsPerFigure: options.runs,
+  machine,
+  commit: git,
+  loadAverageAtSuiteStart: loads,
+  loadAverageAtEnd: loadavg(),
+  totalSeconds,
+  sizes: SIZES,
+  figures,
+};
+const json = `${JSON.stringify(report, null, 2)}\n`;
+const path = join(
+  results,
+  `${at.replaceAll(':', '-').replace(/\.\d+Z$/, 'Z')}${options.quick ? '-quick' : ''}.json`,
+);
+writeFileSync(path, json);
+writeFileSync(join(results, 'latest.json'), json);
+process.stdout.write(`written: ${path}\n`);
