@@ -48,7 +48,7 @@ export function classifyReply(status: number, body: unknown): Reply {
       kind: 'failed',
       status,
       code: 'UNEXPECTED_REPLY',
-      message: 'HTTP 200 with neither entity nor merknader',
+      message: 'HTTP 200 uten entity og uten merknader',
     };
   }
   if (status === 401) return { kind: 'unauthorized' };

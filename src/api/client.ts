@@ -239,7 +239,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
               status,
               code: 'UNAUTHORIZED',
               message:
-                'HTTP 401 twice, the second time with a fresh token: check that the organisation has access to the API and the scope (MASKINPORTEN_SCOPE)',
+                'HTTP 401 to ganger, den andre med nytt token: sjekk at virksomheten har tilgang til API-et og scopet (MASKINPORTEN_SCOPE)',
               attempts,
             };
           }
@@ -255,7 +255,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
               kind: 'failed',
               status,
               code: `HTTP_${status}`,
-              message: `HTTP ${status} from the Leasingtaker-API, ${attempts} attempts`,
+              message: `Leasingtaker-API-et svarte HTTP ${status} (${attempts} forsøk)`,
               attempts,
             };
           }
@@ -376,7 +376,7 @@ function describeNetworkError(error: unknown): NetworkProblem {
     mayHaveReached,
     message: (attempts) =>
       timedOut
-        ? `No complete reply from the Leasingtaker-API within the timeout (${code}), ${attempts} attempts`
-        : `Network error talking to the Leasingtaker-API (${code}), ${attempts} attempts`,
+        ? `Fikk ikke helt svar fra Leasingtaker-API-et innen tidsfristen (${code}, ${attempts} forsøk)`
+        : `Nettverksfeil mot Leasingtaker-API-et (${code}, ${attempts} forsøk)`,
   };
 }

@@ -92,7 +92,7 @@ describe('classifyReply', () => {
       kind: 'failed',
       status: 200,
       code: 'UNEXPECTED_REPLY',
-      message: 'HTTP 200 with neither entity nor merknader',
+      message: 'HTTP 200 uten entity og uten merknader',
     });
   });
 
