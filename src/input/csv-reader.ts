@@ -9,9 +9,9 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
-import { iterableOnce, shapeCells, tidyText } from './row-shape.ts';
+import { headerAndRows, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
-import { type FleetFile, FleetFileError, type RawRow } from './types.ts';
+import { type FleetFile, FleetFileError } from './types.ts';
 
 /** Longest record we accept. A longer one is almost always an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_CHARS = 1_000_000;
@@ -231,33 +231,22 @@ export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
       }
     };
 
-    const header = await nextRow();
-    if (!header) {
-      throw new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`);
-    }
-    const headers = shapeCells(header.cells, 0);
-    const headerLength = headers.length;
-
-    async function* rows(): AsyncGenerator<RawRow> {
-      try {
-        for (let row = await nextRow(); row; row = await nextRow()) {
-          yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
-        }
-      } finally {
-        await close();
-      }
-    }
+    const { headers, headerRowNumber, rows } = await headerAndRows(
+      nextRow,
+      close,
+      () => new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`),
+    );
 
     return {
       path,
       format: 'csv',
       headers,
-      headerRowNumber: header.rowNumber,
+      headerRowNumber,
       delimiter,
       get encoding() {
         return encoding;
       },
-      rows: iterableOnce(rows),
+      rows,
       close,
     };
   } catch (error) {

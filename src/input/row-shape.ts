@@ -1,3 +1,4 @@
+import type { RawRow } from './types.ts';
 // What both readers do to a row once its cells are texts.
 
 /** Pads cells to the header's length; extra cells are kept, but trailing empty ones carry nothing and go. */
@@ -27,4 +28,36 @@ const NON_ASCII = /[\u0080-\uffff]/;
 export function tidyText(text: string): string {
   const trimmed = text.trim();
   return NON_ASCII.test(trimmed) ? trimmed.normalize('NFC') : trimmed;
+}
+
+/** A row as a reader finds it: its Excel row number and its cells, not yet padded to the header. */
+export interface FoundRow {
+  readonly rowNumber: number;
+  readonly cells: string[];
+}
+
+/**
+ * Reads the header (the first non-blank row) with `nextRow`, and returns it with the data rows that follow, each
+ * padded to the header's length, readable once; `finish` runs when the rows are done or abandoned. Shared by the
+ * CSV and XLSX readers. Throws `onEmpty()` when there is no header at all.
+ */
+export async function headerAndRows(
+  nextRow: () => Promise<FoundRow | undefined>,
+  finish: () => Promise<void>,
+  onEmpty: () => Error,
+): Promise<{ headers: string[]; headerRowNumber: number; rows: AsyncIterable<RawRow> }> {
+  const header = await nextRow();
+  if (!header) throw onEmpty();
+  const headers = shapeCells(header.cells, 0);
+  const headerLength = headers.length;
+  async function* rows(): AsyncGenerator<RawRow> {
+    try {
+      for (let row = await nextRow(); row; row = await nextRow()) {
+        yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
+      }
+    } finally {
+      await finish();
+    }
+  }
+  return { headers, headerRowNumber: header.rowNumber, rows: iterableOnce(rows) };
 }

@@ -11,8 +11,8 @@ import { basename, posix } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cell-text.ts';
-import { iterableOnce, shapeCells } from './row-shape.ts';
-import { type FleetFile, FleetFileError, type OpenOptions, type RawRow } from './types.ts';
+import { headerAndRows } from './row-shape.ts';
+import { type FleetFile, FleetFileError, type OpenOptions } from './types.ts';
 import { XmlGuard, type XmlLimits } from './xml-guard.ts';
 import { openZipEntry, readZipDirectory, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
 
@@ -338,35 +338,27 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
       }
     };
 
-    const header = await nextRow();
-    if (!header) {
-      throw new FleetFileError(
-        path,
-        `Arket ${quoteName(chosen.name)} i "${name}" er tomt (ingen overskriftsrad).`,
-      );
-    }
-    const headers = shapeCells(header.cells, 0);
-    const headerLength = headers.length;
-
-    async function* rows(): AsyncGenerator<RawRow> {
-      try {
-        for (let row = await nextRow(); row; row = await nextRow()) {
-          yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
-        }
-      } finally {
+    const { headers, headerRowNumber, rows } = await headerAndRows(
+      nextRow,
+      async () => {
         await excelRows.return?.(undefined).catch(() => undefined);
         await close();
-      }
-    }
+      },
+      () =>
+        new FleetFileError(
+          path,
+          `Arket ${quoteName(chosen.name)} i "${name}" er tomt (ingen overskriftsrad).`,
+        ),
+    );
 
     return {
       path,
       format: 'xlsx',
       headers,
-      headerRowNumber: header.rowNumber,
+      headerRowNumber,
       sheet: chosen.name,
       sheets: sheetInfos,
-      rows: iterableOnce(rows),
+      rows,
       close,
     };
   } catch (error) {
