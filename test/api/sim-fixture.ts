@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from '../../src/maskinporten/settings.ts';
+import { DEFAULT_FAULTS } from '../../src/simulator/faults.ts';
 import {
   createDemoClient,
   type FaultSettings,
@@ -59,14 +60,4 @@ export const tokenCalls = (sim: Simulator) => sim.calls.filter((call) => call.en
 export const apiCalls = (sim: Simulator) => sim.calls.filter((call) => call.endpoint === 'api');
 
 /** The simulator's defaults, to undo a test's faults. */
-export const NO_FAULTS: FaultSettings = {
-  latencyMs: 0,
-  share503: 0,
-  shareDrop: 0,
-  dropAfterApply: false,
-  shareSlow: 0,
-  slowMs: 10_000,
-  share429: 0,
-  retryAfterSeconds: 1,
-  down: false,
-};
+export const NO_FAULTS: FaultSettings = { ...DEFAULT_FAULTS };

@@ -1,4 +1,5 @@
 import type { ReportSummary } from '../../src/report/summary.ts';
+import { createRng } from '../../src/simulator/faults.ts';
 // What the robustness and soak tests share: an installation on disk pointed at an in-process simulator, fleet
 // files whose every row's fate is known in advance, reading back summaries and the ledger, and the checks for
 // secrets in output and for private file modes.
@@ -328,14 +329,5 @@ export function notPrivate(paths: readonly string[]): string[] {
     .map((path) => `${path} ${(statSync(path).mode & 0o777).toString(8)}`);
 }
 
-/** A small seeded random source (mulberry32), so a failing loop can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small seeded random source (the simulator's mulberry32), so a failing loop can be repeated with its seed. */
+export const seededRandom = createRng;
