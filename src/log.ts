@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
@@ -33,6 +34,26 @@ const REDACT_PATHS = [
   '*.key',
 ];
 
+let lineSink: ((text: string) => void) | undefined;
+
+/**
+ * Where pretty log lines go on a terminal: stdout, or, while a progress bar is drawn, above the bar (see
+ * `setLineSink`), so that the two don't garble each other.
+ */
+const terminalLines = new Writable({
+  write(chunk: Buffer | string, _encoding, done) {
+    const text = chunk.toString();
+    if (lineSink) lineSink(text);
+    else process.stdout.write(text);
+    done();
+  },
+});
+
+/** Sends pretty log lines to `sink` (a progress bar's log) until called again with undefined. */
+export function setLineSink(sink: ((text: string) => void) | undefined): void {
+  lineSink = sink;
+}
+
 export interface LogOptions {
   /** LOG_LEVEL: trace, debug, info (default), warn, error, fatal, silent. */
   readonly level?: string;
@@ -56,7 +77,15 @@ export async function createLogger(options: LogOptions = {}): Promise<Logger> {
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) {
     const { default: pretty } = await import('pino-pretty');
-    return pino(base, pretty({ sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' }));
+    return pino(
+      base,
+      pretty({
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'pid,hostname,app',
+        destination: terminalLines,
+      }),
+    );
   }
   return pino(base, pino.destination({ dest: 1, sync: true }));
 }

@@ -18,8 +18,8 @@ export interface IngestOptions {
    * keeps memory flat however large the file.
    */
   readonly room: () => Promise<void>;
-  /** Called after each batch reaches the ledger, so the worker pool can start on it. */
-  readonly onBatch: (rows: number) => void;
+  /** Called after each batch reaches the ledger with how many of its rows were queued for sending. */
+  readonly onBatch: (queued: number) => void;
 }
 
 /**
@@ -35,10 +35,11 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
     const rowsToWrite = batch;
     batch = [];
     // Synchronous from BEGIN to COMMIT: no other task can slip its own writes into this transaction.
+    let queued = 0;
     ledger.transaction(() => {
-      for (const row of rowsToWrite) record(options, row);
+      for (const row of rowsToWrite) if (record(options, row)) queued += 1;
     });
-    options.onBatch(rowsToWrite.length);
+    options.onBatch(queued);
   };
   for await (const raw of rows) {
     total += 1;
@@ -53,19 +54,20 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
   return total;
 }
 
-function record(options: IngestOptions, row: CheckedRow): void {
+/** Records one row; true when it was queued for sending (not invalid, not skipped). */
+function record(options: IngestOptions, row: CheckedRow): boolean {
   const { ledger, fileId, columns } = options;
   if (row.kind === 'invalid') {
     const plateCell = row.cells[columns.kjennemerke.index] ?? '';
     ledger.addInvalidRow(fileId, row.rowNumber, plateCell.trim(), null, row.problems, row.cells);
-    return;
+    return false;
   }
   const plate = row.request.kjennemerke;
   const previous = ledger.previousRowForPlate(fileId, plate, row.rowNumber);
   const problem = checkAgainstPrevious(previous && plateLast(previous), row, columns.kjennemerke.header);
   if (problem) {
     ledger.addInvalidRow(fileId, row.rowNumber, plate, row.request.handling, [problem], row.cells);
-    return;
+    return false;
   }
   // A row whose change already went through in an earlier file, and is still the plate's latest state, is not
   // sent again. Only when the file itself has no earlier row for the plate: within a file, order decides.
@@ -73,10 +75,11 @@ function record(options: IngestOptions, row: CheckedRow): void {
     const earlier = ledger.latestSuccessElsewhere(options.owner, plate, fileId);
     if (earlier && isSameChange(ledger, earlier, row)) {
       ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
-      return;
+      return false;
     }
   }
   ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+  return true;
 }
 
 function plateLast(previous: PreviousRow): PlateLast {

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Logger } from '../log.ts';
+import { type Logger, setLineSink } from '../log.ts';
 import type { RunHooks } from './run.ts';
 
 const LOG_EVERY_MS = 5_000;
@@ -15,16 +15,20 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
   let done = 0;
   let startedAt = 0;
   let timer: NodeJS.Timeout | undefined;
-  const bar = terminal
-    ? new cliProgress.SingleBar(
+  // A MultiBar (of one bar) because it can print log lines above itself: pretty log lines are routed to it while
+  // it is drawn, instead of being written through the bar's line.
+  const bars = terminal
+    ? new cliProgress.MultiBar(
         {
           format: ' {files} |{bar}| {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}',
           hideCursor: true,
+          gracefulExit: false,
           stream: process.stderr,
         },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
+  let bar: cliProgress.SingleBar | undefined;
   const rate = () => {
     const seconds = (performance.now() - startedAt) / 1000;
     return seconds > 0 ? Math.round(done / seconds) : 0;
@@ -33,8 +37,10 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
   const start = () => {
     if (startedAt !== 0) return;
     startedAt = performance.now();
-    if (bar) bar.start(0, 0, { files: label(), rate: 0 });
-    else {
+    if (bars) {
+      bar = bars.create(0, 0, { files: label(), rate: 0 });
+      setLineSink((text) => bars.log(text));
+    } else {
       timer = setInterval(() => {
         logger.info(
           { files: [...files], done, queued, rowsPerSecond: rate() },
@@ -57,6 +63,11 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
       },
       onRowDone() {
         done += 1;
+        // Rows a crashed run had queued already are sent without being counted in: keep the total honest.
+        if (done > queued) {
+          queued = done;
+          bar?.setTotal(queued);
+        }
         bar?.update(done, { files: label(), rate: rate() });
       },
       onFileDone(result) {
@@ -65,7 +76,12 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
       },
     },
     stop() {
-      bar?.stop();
+      if (bars) {
+        // The bar prints waiting log lines when it redraws; draw once more so none is lost, then hand back stdout.
+        bars.update();
+        bars.stop();
+        setLineSink(undefined);
+      }
       if (timer) clearInterval(timer);
       timer = undefined;
     },
