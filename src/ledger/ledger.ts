@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS rows (
 );
 CREATE INDEX IF NOT EXISTS rows_by_plate ON rows(plate, id);
 CREATE INDEX IF NOT EXISTS rows_file_plate ON rows(file_id, plate, row_number);
+-- The queue (rows of a file after a cursor, by id) and the reader's lead (max id of a file): without it both scan
+-- every row of the file, which made a 1,000,000-row file slower with every claim.
+CREATE INDEX IF NOT EXISTS rows_by_file ON rows(file_id, id);
 `;
 
 export interface NewFile {
