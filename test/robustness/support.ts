@@ -1,23 +1,14 @@
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { createRng } from '../../src/simulator/faults.ts';
+import { createTempInstallation } from '../support/harness.ts';
 // What the robustness and soak tests share: an installation on disk pointed at an in-process simulator, fleet
 // files whose every row's fate is known in advance, reading back summaries and the ledger, and the checks for
 // secrets in output and for private file modes.
 
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
+import type { LocalSimulator } from '../../src/commands/local-simulator.ts';
 import type { CallRecord, SimulatorOptions } from '../../src/simulator/index.ts';
 import { fromDatePart } from '../domain/synthetic.ts';
 import { type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';
@@ -41,25 +32,9 @@ export interface Installation {
 }
 
 export async function createInstallation(simulator: SimulatorOptions = {}): Promise<Installation> {
-  const dir = mkdtempSync(join(tmpdir(), 'leasingtaker-robust-'));
-  const local = await startLocalSimulator(join(dir, 'keys'), simulator);
-  const folders = {
-    inbox: join(dir, 'inbox'),
-    reports: join(dir, 'reports'),
-    state: join(dir, 'state'),
-    archive: join(dir, 'archive'),
-  };
+  const { dir, local, folders, env } = await createTempInstallation('leasingtaker-robust-', simulator);
   mkdirSync(folders.inbox, { recursive: true });
   const children: RunningCli[] = [];
-  const env = (extra: Record<string, string> = {}) => ({
-    ...local.env,
-    LEASINGTAKER_INBOX: folders.inbox,
-    LEASINGTAKER_REPORTS: folders.reports,
-    LEASINGTAKER_STATE: folders.state,
-    LEASINGTAKER_ARCHIVE: folders.archive,
-    LEASINGTAKER_SETTLE_MS: '0',
-    ...extra,
-  });
   const start = (extra?: Record<string, string>) => {
     const child = startCli(['run'], env(extra), { cwd: dir });
     children.push(child);

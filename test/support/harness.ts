@@ -24,9 +24,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A temp installation (inbox, reports, state, archive) pointed at a fresh simulator on loopback. */
-export async function createHarness(simulator: SimulatorOptions = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'leasingtaker-test-'));
+export interface TempInstallation {
+  readonly dir: string;
+  readonly local: LocalSimulator;
+  readonly folders: {
+    readonly inbox: string;
+    readonly reports: string;
+    readonly state: string;
+    readonly archive: string;
+  };
+  /** The environment of a run of this installation: the simulator, the folders, no settle wait, plus `extra`. */
+  env(extra?: Record<string, string>): Record<string, string>;
+}
+
+/** A temp folder with inbox, reports, state and archive, and a fresh simulator on loopback to send to. */
+export async function createTempInstallation(
+  prefix: string,
+  simulator: SimulatorOptions = {},
+): Promise<TempInstallation> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const local = await startLocalSimulator(join(dir, 'keys'), simulator);
   const folders = {
     inbox: join(dir, 'inbox'),
@@ -34,6 +50,21 @@ export async function createHarness(simulator: SimulatorOptions = {}): Promise<H
     state: join(dir, 'state'),
     archive: join(dir, 'archive'),
   };
+  const env = (extra: Record<string, string> = {}) => ({
+    ...local.env,
+    LEASINGTAKER_INBOX: folders.inbox,
+    LEASINGTAKER_REPORTS: folders.reports,
+    LEASINGTAKER_STATE: folders.state,
+    LEASINGTAKER_ARCHIVE: folders.archive,
+    LEASINGTAKER_SETTLE_MS: '0',
+    ...extra,
+  });
+  return { dir, local, folders, env };
+}
+
+/** A temp installation pointed at a fresh simulator, run in this process. */
+export async function createHarness(simulator: SimulatorOptions = {}): Promise<Harness> {
+  const { dir, local, folders, env: runEnv } = await createTempInstallation('leasingtaker-test-', simulator);
   let captured = '';
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => {
@@ -41,18 +72,7 @@ export async function createHarness(simulator: SimulatorOptions = {}): Promise<H
   });
   const logger = await createLogger({ level: 'debug', destination: sink });
   const config = (env: Record<string, string> = {}): RunConfig => {
-    const loaded = loadRunConfig(
-      {
-        ...local.env,
-        LEASINGTAKER_INBOX: folders.inbox,
-        LEASINGTAKER_REPORTS: folders.reports,
-        LEASINGTAKER_STATE: folders.state,
-        LEASINGTAKER_ARCHIVE: folders.archive,
-        LEASINGTAKER_SETTLE_MS: '0',
-        ...env,
-      },
-      {},
-    );
+    const loaded = loadRunConfig(runEnv(env), {});
     if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
     return loaded.config;
   };
