@@ -59,6 +59,8 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   );
   const inFlight = AbortSignal.any([cutOff.signal, fatal.signal]);
   const limit = pLimit(options.concurrency);
+  // Each claim is one commit on disk (synchronous=FULL): claim enough rows that it stays off the hot path.
+  const claimSize = Math.max(options.concurrency * 4, 256);
   /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
   const waiting = new Map<string, QueuedRow[]>();
   /** Plates whose row failed in this run, with that row's number. */
@@ -108,7 +110,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       if (signal.aborted || inFlight.aborted) return;
       throw error;
     }
-    ledger.recordOutcome(row.id, outcome);
+    await ledger.recordOutcomeBatched(row.id, outcome);
     if (outcome.kind === 'failed') held.set(row.plate, row.rowNumber);
     options.onRowDone(outcome.kind);
   };
@@ -129,7 +131,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       continue;
     }
     const ingestWasDone = options.ingestDone();
-    const batch = ledger.claimQueued(fileId, cursor, options.concurrency * 4, options.maxRuns);
+    const batch = ledger.claimQueued(fileId, cursor, claimSize, options.maxRuns);
     if (batch.length === 0) {
       // Rows the reader recorded without queueing them (invalid, skipped) are passed as well: the reader waits
       // while it is far ahead of this cursor, and nothing would ever move it past thousands of such rows.

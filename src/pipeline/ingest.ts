@@ -41,9 +41,11 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
     });
     options.onBatch(queued);
   };
+  // Only a file read before (resumed after a crash) has rows to pass over, and only up to the last recorded.
+  const recordedUpTo = ledger.lastRowNumber(fileId);
   for await (const raw of rows) {
     total += 1;
-    if (ledger.hasRow(fileId, raw.rowNumber)) continue;
+    if (raw.rowNumber <= recordedUpTo && ledger.hasRow(fileId, raw.rowNumber)) continue;
     batch.push(validateRow(raw, options.columns));
     if (batch.length >= BATCH_SIZE) {
       flush();

@@ -1,0 +1,140 @@
+// The ledger's queue: what a claim marks, and when a batched outcome is on disk. "On disk" is checked the way a
+// crash would see it: through a second connection to the same file, which sees committed rows only.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ledger, type RowOutcome } from '../../src/ledger/ledger.ts';
+import { personRequest } from '../api/request-fixture.ts';
+
+let dir: string;
+let ledger: Ledger;
+let observer: DatabaseSync;
+let fileId: number;
+
+const OK: RowOutcome = {
+  kind: 'ok',
+  attempts: 1,
+  alreadySo: false,
+  answer: {
+    kuid: '7000000000001',
+    kjennemerke: 'CU10001',
+    understellsnummer: 'WVWZZZ1KZAW000001',
+    merke: 'VOLKSWAGEN',
+    handelsbetegnelse: 'GOLF',
+    leasingtakerNavn: 'FIRKANT LEDENDE',
+  },
+};
+
+function addRows(count: number): void {
+  ledger.transaction(() => {
+    for (let n = 1; n <= count; n++) {
+      const plate = `CU${10000 + n}`;
+      ledger.addValidRow(fileId, n + 1, personRequest('OPPRETTE', plate), [plate]);
+    }
+  });
+}
+
+/** Statuses by row number, as another process would read them now. */
+function statusesOnDisk(): Map<number, string> {
+  const rows = observer.prepare('SELECT row_number, status FROM rows ORDER BY row_number').all() as {
+    row_number: number;
+    status: string;
+  }[];
+  return new Map(rows.map((row) => [row.row_number, row.status]));
+}
+
+const countOnDisk = (status: string) => [...statusesOnDisk().values()].filter((s) => s === status).length;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ledger-queue-'));
+  ledger = Ledger.open(dir);
+  fileId = ledger.addFile({
+    owner: '',
+    name: 'f.csv',
+    path: '/a/f.csv',
+    format: 'csv',
+    sha256: 'x',
+    size: 1,
+  });
+  observer = new DatabaseSync(join(dir, 'ledger.sqlite'), { readOnly: true });
+});
+
+afterEach(() => {
+  observer.close();
+  ledger.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('claimQueued', () => {
+  it('marks exactly the claimed rows sending, in file order, and continues after the cursor', () => {
+    addRows(10);
+    const first = ledger.claimQueued(fileId, 0, 4);
+    expect(first.map((row) => row.rowNumber)).toEqual([2, 3, 4, 5]);
+    expect(first.every((row) => !row.maybeSentBefore)).toBe(true);
+    expect(countOnDisk('sending')).toBe(4);
+    const second = ledger.claimQueued(fileId, first.at(-1)?.id ?? 0, 100);
+    expect(second.map((row) => row.rowNumber)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(countOnDisk('sending')).toBe(10);
+  });
+
+  it('hands rows left sending by a run that died back as maybe sent, and skips rows out of runs', () => {
+    addRows(3);
+    ledger.claimQueued(fileId, 0, 1);
+    ledger.countRunForOpenRows(fileId);
+    // Row 2 was sending when the run "died"; rows 3 and 4 pending; all had one run. A limit of 1 run leaves all.
+    expect(ledger.claimQueued(fileId, 0, 10, 1)).toEqual([]);
+    const again = ledger.claimQueued(fileId, 0, 10, 2);
+    expect(again.map((row) => [row.rowNumber, row.maybeSentBefore])).toEqual([
+      [2, true],
+      [3, false],
+      [4, false],
+    ]);
+  });
+});
+
+describe('recordOutcomeBatched', () => {
+  it('commits the outcomes of one turn together, and resolves only once they are on disk', async () => {
+    addRows(5);
+    const rows = ledger.claimQueued(fileId, 0, 5);
+    const committed = rows.map((row) => ledger.recordOutcomeBatched(row.id, OK));
+    // Still this turn: nothing is committed yet, a crash now would find the rows sending.
+    expect(countOnDisk('sending')).toBe(5);
+    await Promise.all(committed);
+    expect(countOnDisk('ok')).toBe(5);
+    expect(ledger.counts(fileId)).toMatchObject({ ok: 5, pending: 0 });
+  });
+
+  it('commits at once when a turn has gathered a full batch', () => {
+    addRows(300);
+    const rows = ledger.claimQueued(fileId, 0, 300);
+    for (const row of rows.slice(0, 256)) void ledger.recordOutcomeBatched(row.id, OK);
+    expect(countOnDisk('ok')).toBe(256);
+  });
+
+  it('keeps each kind of outcome as recordOutcome would', async () => {
+    addRows(3);
+    const [a, b, c] = ledger.claimQueued(fileId, 0, 3);
+    if (!a || !b || !c) throw new Error('three rows expected');
+    await Promise.all([
+      ledger.recordOutcomeBatched(a.id, OK),
+      ledger.recordOutcomeBatched(b.id, {
+        kind: 'stopped',
+        attempts: 1,
+        merknader: [{ kode: 'KJORETOY_FINNES_IKKE', beskrivelse: 'Kjøretøyet finnes ikke' }],
+      }),
+      ledger.recordOutcomeBatched(c.id, {
+        kind: 'failed',
+        httpStatus: 503,
+        code: 'HTTP_503',
+        message: 'utilgjengelig',
+        attempts: 3,
+      }),
+    ]);
+    expect([...statusesOnDisk().values()]).toEqual(['ok', 'stopped', 'failed']);
+    const failed = [...ledger.rowsWithStatus(fileId, ['failed'])];
+    expect(failed.map((row) => [row.rowNumber, row.attempts, row.errorCode])).toEqual([[4, 3, 'HTTP_503']]);
+  });
+});
