@@ -12,5 +12,14 @@ if (major < 24 || (major === 24 && minor < 15)) {
   );
   process.exit(2);
 }
+// Compiled code is cached beside the code (.compile-cache, or NODE_COMPILE_CACHE): start-up is mostly compiling
+// modules, and `--help` or an empty run should not pay for it every time. Not the shared temp folder, where
+// another user could plant a cache. Where the folder can't be written (a read-only install), Node carries on
+// without it.
+const { enableCompileCache } = await import('node:module');
+const { fileURLToPath } = await import('node:url');
+enableCompileCache(
+  process.env.NODE_COMPILE_CACHE || fileURLToPath(new URL('../.compile-cache', import.meta.url)),
+);
 const { main } = await import('../dist/cli.js');
 await main(process.argv);
