@@ -1,6 +1,3 @@
-import type { ReportSummary } from '../../src/report/summary.ts';
-import { createRng } from '../../src/simulator/faults.ts';
-import { createTempInstallation } from '../support/harness.ts';
 // What the robustness and soak tests share: an installation on disk pointed at an in-process simulator, fleet
 // files whose every row's fate is known in advance, reading back summaries and the ledger, and the checks for
 // secrets in output and for private file modes.
@@ -8,18 +5,14 @@ import { createTempInstallation } from '../support/harness.ts';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { LocalSimulator } from '../../src/commands/local-simulator.ts';
+import type { ReportSummary } from '../../src/report/summary.ts';
+import { createRng } from '../../src/simulator/faults.ts';
 import type { CallRecord, SimulatorOptions } from '../../src/simulator/index.ts';
 import { fromDatePart } from '../domain/synthetic.ts';
+import { createTempInstallation, type InstallationPlaces } from '../support/harness.ts';
 import { type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';
 
-export interface Installation {
-  readonly dir: string;
-  readonly local: LocalSimulator;
-  readonly inbox: string;
-  readonly reports: string;
-  readonly state: string;
-  readonly archive: string;
+export interface Installation extends InstallationPlaces {
   /** Environment for a spawned `run`: the simulator, the folders, no settle wait, plus `extra`. */
   env(extra?: Record<string, string>): Record<string, string>;
   /** Starts `leasingtaker run` as a child process; it is killed by `close()` if still running. */

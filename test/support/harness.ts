@@ -9,13 +9,17 @@ import { createLogger } from '../../src/log.ts';
 import type { RunResult } from '../../src/pipeline/run.ts';
 import type { SimulatorOptions } from '../../src/simulator/index.ts';
 
-export interface Harness {
+/** Where a test installation lives, and the simulator it sends to. */
+export interface InstallationPlaces {
   readonly dir: string;
   readonly local: LocalSimulator;
   readonly inbox: string;
   readonly reports: string;
   readonly state: string;
   readonly archive: string;
+}
+
+export interface Harness extends InstallationPlaces {
   /** Every log line written by the runs so far. */
   readonly logs: () => string;
   /** One `run`, with settings overridden per call (env variable names, as staff would set them). */
