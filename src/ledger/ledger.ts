@@ -424,7 +424,7 @@ export class Ledger {
   /**
    * Records an outcome together with the others that arrive in the same turn of the event loop: one transaction
    * for all of them (~3 µs a row) instead of one commit each (~60-100 µs). The promise resolves once it is
-   * committed, so a worker that awaits it before taking its next row keeps the guarantee of `recordOutcome`:
+   * committed, so a worker that awaits it before taking its next row keeps the guarantee of a commit per outcome:
    * at a kill, only rows in flight or answered in the last turn lack their outcome, never more than the pool's
    * concurrency.
    */
@@ -447,7 +447,7 @@ export class Ledger {
     this.#outcomesCommitted = undefined;
     try {
       this.transaction(() => {
-        for (const { rowId, outcome } of outcomes) this.recordOutcome(rowId, outcome);
+        for (const { rowId, outcome } of outcomes) this.#recordOutcome(rowId, outcome);
       });
       committed.resolve();
     } catch (error) {
@@ -455,7 +455,7 @@ export class Ledger {
     }
   }
 
-  recordOutcome(rowId: number, outcome: RowOutcome): void {
+  #recordOutcome(rowId: number, outcome: RowOutcome): void {
     const at = nowIso();
     switch (outcome.kind) {
       case 'ok':

@@ -114,7 +114,7 @@ describe('recordOutcomeBatched', () => {
     expect(countOnDisk('ok')).toBe(256);
   });
 
-  it('keeps each kind of outcome as recordOutcome would', async () => {
+  it('stores each kind of outcome with its fields', async () => {
     addRows(3);
     const [a, b, c] = ledger.claimQueued(fileId, 0, 3);
     if (!a || !b || !c) throw new Error('three rows expected');
