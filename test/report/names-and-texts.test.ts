@@ -11,15 +11,36 @@ describe('report names', () => {
   });
 
   it.each([
-    ['flåte.csv', 'flåte'],
-    ['Flåteliste mars.2025.xlsx', 'Flåteliste mars.2025'],
+    ['flåte.csv', 'flåte.csv'],
+    ['Flåteliste mars.2025.xlsx', 'Flåteliste mars.2025.xlsx'],
     ['uten-endelse', 'uten-endelse'],
-    ['undermappe/flåte.csv', 'flåte'],
-    ['C:\\Users\\kari\\flåte.csv', 'flåte'],
+    ['undermappe/flåte.csv', 'flåte.csv'],
+    ['C:\\Users\\kari\\flåte.csv', 'flåte.csv'],
     ['.csv', 'csv'],
-    ['..flåte.csv', 'flåte'],
+    ['..flåte.csv', 'flåte.csv'],
+    // Two inputs that share a base name keep apart by their extensions.
+    ['t09.ods', 't09.ods'],
+    ['t09.xlsx', 't09.xlsx'],
   ])('takes %s as %s', (name, base) => {
     expect(reportPrefix(name, new Date(2025, 0, 5, 7, 8, 9))).toBe(`${base}.2025-01-05T07-08-09`);
+  });
+
+  it.each([
+    // A retry file that comes back is named for its input, however many rounds it has been round.
+    ['t14.csv.2026-12-01T08-05-01.igjen.csv', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01-2.igjen.csv', 't14.csv'],
+    // Re-saved in the other format, or superseded and dropped anyway.
+    ['t14.csv.2026-12-01T08-05-01.igjen.xlsx', 't14.csv'],
+    ['t14.xlsx.2026-12-01T08-05-01.igjen.erstattet.xlsx', 't14.xlsx'],
+    // Named before the extension was kept: the retry file's own comes back.
+    ['t14.2026-12-01T08-05-01.igjen.csv', 't14.csv'],
+    ['t14.2026-12-01T08-05-01.igjen.2026-12-01T08-05-27.igjen.csv', 't14.csv'],
+    // Not a retry file's name: taken as it is.
+    ['igjen.csv', 'igjen.csv'],
+    ['t14.igjen.csv', 't14.igjen.csv'],
+    ['t14.2026-12-01.igjen.csv', 't14.2026-12-01.igjen.csv'],
+  ])('names the reports of %s after %s', (name, base) => {
+    expect(reportPrefix(name, new Date(2026, 11, 1, 9, 0, 0))).toBe(`${base}.2026-12-01T09-00-00`);
   });
 });
 
