@@ -137,3 +137,66 @@ describe.skipIf(!SOFFICE)('the retry loop, with files re-saved by LibreOffice', 
     for (const name of files(harness)) expect(name).toMatch(new RegExp(`^t14\\.csv\\.${STAMP}\\.`));
   }, 60_000);
 });
+
+describe('a retry file a later run has replaced', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await createHarness();
+    mkdirSync(harness.inbox, { recursive: true });
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('is marked erstattet once the interrupted run is finished, and only the current one looks current', async () => {
+    const lines = ['Kjennemerke;Handling;Fødselsnummer;Etternavn'];
+    for (let i = 0; i < 8; i++) lines.push(`CU${20000 + i};OPPRETTE;${PERSON_A};Firkant`);
+    lines.push(`XX20001;OPPRETTE;${PERSON_A};Firkant`, `XX20002;OPPRETTE;${PERSON_B};Østby`);
+    writeFileSync(join(harness.inbox, 'avbrutt.csv'), `${lines.join('\r\n')}\r\n`);
+
+    harness.local.sim.faults.down = true;
+    const env = { LEASINGTAKER_BREAKER_THRESHOLD: '3', LEASINGTAKER_MAX_ATTEMPTS: '1' };
+    const first = await harness.run(env);
+    expect(first.exitCode).toBe(1);
+    const old = written(harness, first.files[0]?.reports.retry);
+    expect(readFileSync(old, 'utf8')).toContain('Ikke sendt ennå');
+
+    harness.local.sim.faults.down = false;
+    const second = await harness.run(env);
+    expect(second.files[0]?.counts).toMatchObject({ ok: 8, stopped: 2, failed: 0 });
+    const current = written(harness, second.files[0]?.reports.retry);
+
+    const retryFiles = files(harness).filter((name) => name.includes('.igjen.'));
+    const name = (path: string) => path.slice(harness.reports.length + 1);
+    expect(retryFiles.sort()).toEqual(
+      [name(current), name(old).replace(/\.igjen\.csv$/, '.igjen.erstattet.csv')].sort(),
+    );
+    // Its corrections, if any were typed in, are still there: renamed, not deleted.
+    expect(
+      readFileSync(join(harness.reports, name(old).replace('.igjen.', '.igjen.erstattet.')), 'utf8'),
+    ).toContain('Ikke sendt ennå');
+    expect(readFileSync(current, 'utf8')).not.toContain('Ikke sendt ennå');
+  });
+
+  it('is marked when the next run finishes every row and writes no retry file at all', async () => {
+    writeFileSync(
+      join(harness.inbox, 'alle.csv'),
+      [
+        'Kjennemerke;Handling;Fødselsnummer;Etternavn',
+        ...[1, 2, 3, 4].map((i) => `CU2100${i};OPPRETTE;${PERSON_A};Firkant`),
+        '',
+      ].join('\r\n'),
+    );
+    harness.local.sim.faults.down = true;
+    const env = { LEASINGTAKER_BREAKER_THRESHOLD: '2', LEASINGTAKER_MAX_ATTEMPTS: '1' };
+    const first = await harness.run(env);
+    const old = written(harness, first.files[0]?.reports.retry);
+    harness.local.sim.faults.down = false;
+    const second = await harness.run(env);
+    expect(second.files[0]?.counts).toMatchObject({ ok: 4 });
+    expect(second.files[0]?.reports.retry).toBeNull();
+    expect(files(harness).filter((n) => n.includes('.igjen.'))).toEqual([
+      old.slice(harness.reports.length + 1).replace('.igjen.', '.igjen.erstattet.'),
+    ]);
+  });
+});
