@@ -39,14 +39,23 @@ export function buildProgram(): Command {
         'Exit codes: 0 every row reached an outcome, 1 something needs attention, 2 configuration or access error.',
     );
 
+  const NORWEGIAN_TITLES: Record<string, string> = {
+    'Usage:': 'Bruk:',
+    'Arguments:': 'Argumenter:',
+    'Options:': 'Valg:',
+  };
   program
     .command('validate')
+    // For the clerk who checks a file before dropping it: in Norwegian, like what it prints (README).
     .description(
-      'Check fleet files without sending anything: rows, valid, invalid with row, column and reason.',
+      'Sjekker flåtefiler uten å sende noe: antall rader, gyldige og ugyldige, med rad, kolonne og årsak.',
     )
-    .argument('<files...>', 'CSV (.csv) or Excel (.xlsx) files')
-    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
-    .option('--json', 'print the result as JSON for machines')
+    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx)')
+    .usage('[valg] <filer...>')
+    .option('--sheet <navn>', 'arket som skal leses i .xlsx-filer (standard: det første synlige)')
+    .option('--json', 'skriv resultatet som JSON, for maskiner')
+    .helpOption('-h, --help', 'vis denne hjelpen')
+    .configureHelp({ styleTitle: (title) => NORWEGIAN_TITLES[title] ?? title })
     .action(async (files: string[], options: { sheet?: string; json?: boolean }) => {
       const { validateCommand } = await import('./commands/validate.ts');
       process.exitCode = await validateCommand(files, options);

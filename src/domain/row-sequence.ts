@@ -48,7 +48,13 @@ export function checkAgainstPrevious(
   const n = previous.rowNumber;
 
   if (current.handling === previous.handling && sameLessee && sameName) {
-    return { column, reason: `Samme som rad ${n}` };
+    // Say what is the same and what to do: "Samme som rad 8" left staff guessing which column was wrong.
+    return {
+      column,
+      reason:
+        `Gjentar rad ${n}: samme kjennemerke (${plate}), handling og leasingtaker. Ikke sendt, for det ville ` +
+        `vært samme endring to ganger – rad ${n} sendes som vanlig. Slett denne raden fra fila.`,
+    };
   }
   if (previous.handling === 'OPPRETTE' && current.handling === 'OPPRETTE') {
     return {

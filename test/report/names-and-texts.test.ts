@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { wrappedLines } from '../../src/report/excel.ts';
 import { localTimestamp, reportPrefix } from '../../src/report/files.ts';
+import { whatNext } from '../../src/report/overview.ts';
 import { neutraliseForCsv } from '../../src/report/retry-file.ts';
 import { retryReason } from '../../src/report/row-texts.ts';
-import { ledgerRow } from './fixtures.ts';
+import { ledgerRow, reportInput } from './fixtures.ts';
 
 describe('report names', () => {
   it('stamps the run in local time, without colons', () => {
@@ -94,5 +95,17 @@ describe('retry reasons', () => {
 
   it('says an unanswered row will be sent again', () => {
     expect(retryReason(ledgerRow(2, 'sending'))).toMatch(/svaret kom ikke fram/);
+  });
+});
+
+describe('Hva nå?', () => {
+  it('says stopped rows go out again each time the file is dropped again', () => {
+    const input = reportInput([ledgerRow(2, 'stopped'), ledgerRow(3, 'invalid')]);
+    const [stopped, invalid] = whatNext(input, 'flåte.csv.2025-03-04T09-00-01.igjen.csv');
+    expect(stopped).toMatch(/^Stoppet: radene står i flåte\.csv\.2025-03-04T09-00-01\.igjen\.csv/);
+    expect(stopped).toContain('Radene sendes på nytt hver gang filen legges i innboksen');
+    expect(stopped).toContain('uten at noe er rettet, blir svaret det samme');
+    // Dropping the original again sends its stopped rows again too.
+    expect(invalid).toContain('rader som ble stoppet, sendes på nytt');
   });
 });
