@@ -103,7 +103,7 @@ function describe(verdict: FileVerdict): string {
   for (const problem of verdict.problems)
     lines.push(`  rad ${problem.row}, ${problem.column}: ${problem.reason}`);
   if (verdict.invalid > 0) {
-    lines.push('  Ugyldige rader blir ikke sendt. Rett dem i fila og sjekk den igjen.');
+    lines.push('  Ugyldige rader blir ikke sendt. Rett dem i filen og sjekk den igjen.');
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -53,7 +53,7 @@ export function checkAgainstPrevious(
       column,
       reason:
         `Gjentar rad ${n}: samme kjennemerke (${plate}), handling og leasingtaker. Ikke sendt, for det ville ` +
-        `vært samme endring to ganger – rad ${n} sendes som vanlig. Slett denne raden fra fila.`,
+        `vært samme endring to ganger – rad ${n} sendes som vanlig. Slett denne raden fra filen.`,
     };
   }
   if (previous.handling === 'OPPRETTE' && current.handling === 'OPPRETTE') {
