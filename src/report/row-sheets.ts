@@ -84,7 +84,8 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
     tabColor: 'FFED7D31',
     own: [
       handling,
-      lines('Merknadskode', 32, (row) => row.merknader.map((m) => m.kode)),
+      // The codes run to 35 capitals (LEASINGTAKER_KAN_IKKE_IDENTIFISERES): room for them on one line.
+      lines('Merknadskode', 40, (row) => row.merknader.map((m) => m.kode)),
       lines('Merknad', 60, (row) => row.merknader.map((m) => m.beskrivelse)),
     ],
   },

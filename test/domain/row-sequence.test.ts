@@ -86,7 +86,9 @@ describe('checkAgainstPrevious', () => {
     ],
   ];
   it.each(refused)('%s', (_name, previous, current, reason) => {
-    expect(checkAgainstPrevious(plateLastOf(previous), current)).toEqual({ column: 'Kjennemerke', reason });
+    // An exact repeat is the whole row's problem; a conflict is the plate's.
+    const column = reason.startsWith('Gjentar') ? 'Hele raden' : 'Kjennemerke';
+    expect(checkAgainstPrevious(plateLastOf(previous), current)).toEqual({ column, reason });
   });
 
   const fine: [string, ValidRow | undefined, ValidRow][] = [
@@ -121,9 +123,12 @@ describe('checkAgainstPrevious', () => {
     expect(checkAgainstPrevious(previous && plateLastOf(previous), current)).toBeUndefined();
   });
 
-  it("names the caller's plate column in the problem", () => {
+  it("names the caller's plate column in a conflict's problem, and the whole row for a repeat", () => {
     const previous = plateLastOf(row(2, 'OPPRETTE', A, 'Hansen'));
-    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', A, 'Hansen'), 'Reg.nr')?.column).toBe('Reg.nr');
+    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', B, 'Berg'), 'Reg.nr')?.column).toBe('Reg.nr');
+    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', A, 'Hansen'), 'Reg.nr')?.column).toBe(
+      'Hele raden',
+    );
   });
 });
 
