@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { NORWEGIAN_TITLES, norwegianError } from './commands/norwegian-help.ts';
 import { version } from './version.ts';
 
 // Each command imports its modules when it runs: `--help` must not pay for exceljs, got and pino.
@@ -39,11 +40,6 @@ export function buildProgram(): Command {
         'Exit codes: 0 every row reached an outcome, 1 something needs attention, 2 configuration or access error.',
     );
 
-  const NORWEGIAN_TITLES: Record<string, string> = {
-    'Usage:': 'Bruk:',
-    'Arguments:': 'Argumenter:',
-    'Options:': 'Valg:',
-  };
   program
     .command('validate')
     // For the clerk who checks a file before dropping it: in Norwegian, like what it prints (README).
@@ -56,6 +52,8 @@ export function buildProgram(): Command {
     .option('--json', 'skriv resultatet som JSON, for maskiner')
     .helpOption('-h, --help', 'vis denne hjelpen')
     .configureHelp({ styleTitle: (title) => NORWEGIAN_TITLES[title] ?? title })
+    .configureOutput({ outputError: (line, write) => write(norwegianError(line)) })
+    .showHelpAfterError('(skriv leasingtaker validate --help for å se hvordan)')
     .action(async (files: string[], options: { sheet?: string; json?: boolean }) => {
       const { validateCommand } = await import('./commands/validate.ts');
       process.exitCode = await validateCommand(files, options);

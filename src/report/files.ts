@@ -12,7 +12,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
-/** The mark of a retry file's name, and of one a later report set of the same file has superseded. */
+/** The mark of a retry file's name, and the one added when a later report set of the same file supersedes it. */
 export const RETRY_MARK = 'igjen';
 export const SUPERSEDED_MARK = 'erstattet';
 
@@ -31,11 +31,12 @@ export function localTimestamp(at: Date): string {
 /** What `localTimestamp` writes, with the `-N` a reservation may add. */
 const STAMP = String.raw`\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:-\d+)?`;
 /**
- * The tail a retry file's name has beyond its input's: `.<time>.igjen` (or `.igjen.erstattet`, a superseded
- * one), before the extension. Dropped again when the file comes back, so names don't nest round by round.
+ * The tail a retry file's name has beyond its input's: `.<time>.igjen`, before the extension, and whatever
+ * came after it: `.erstattet` (superseded), ` - Kopi` or ` (1)` (a copy made by Windows or a browser),
+ * `-rettet` (saved under a name of the clerk's). Dropped when the file comes back, so names don't nest.
  */
+const RETRY_TAIL = new RegExp(`\\.${STAMP}\\.${RETRY_MARK}\\b.*$`);
 const FLEET_EXTENSION = /\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
-const RETRY_TAIL = new RegExp(`\\.${STAMP}\\.${RETRY_MARK}(?:\\.${SUPERSEDED_MARK})?$`);
 
 /**
  * `<input name, extension included>.<run timestamp>`, built from the input's name and the clock only. The

@@ -66,5 +66,12 @@ describe('validate', () => {
     const help = await spawnCli(['validate', '--help']);
     expect(help.stdout).toMatch(/^Bruk: leasingtaker validate \[valg\] <filer\.\.\.>/);
     expect(help.stdout).not.toMatch(/\b(Usage|Options|Arguments|Check|display)\b/);
+    // Commander's own errors, before any of our code runs, too; the operators' commands keep English.
+    const none = await spawnCli(['validate']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('feil: skriv navnet på minst én fil etter validate');
+    expect(none.stderr).not.toMatch(/error|usage/i);
+    const run = await spawnCli(['run', '--bogus']);
+    expect(run.stderr).toContain("error: unknown option '--bogus'");
   });
 });

@@ -138,6 +138,39 @@ describe.skipIf(!SOFFICE)('the retry loop, with files re-saved by LibreOffice', 
   }, 60_000);
 });
 
+describe.skipIf(!SOFFICE)('two inputs that share a base name, made by LibreOffice', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await createHarness();
+    mkdirSync(harness.inbox, { recursive: true });
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it('give reports whose names say which is which', async () => {
+    const draft = join(harness.dir, 'utkast', 't09.csv');
+    mkdirSync(join(harness.dir, 'utkast'));
+    writeFileSync(
+      draft,
+      `Kjennemerke;Handling;Fødselsnummer;Etternavn\r\nCU10009;OPPRETTE;${PERSON_A};Firkant\r\n`,
+    );
+    const made = join(harness.dir, 'laget');
+    copyFileSync(resaveWithLibreOffice(draft, 'xlsx', made), join(harness.inbox, 't09.xlsx'));
+    // LibreOffice's own format, which the job refuses with advice.
+    copyFileSync(resaveWithLibreOffice(draft, 'ods', made), join(harness.inbox, 't09.ods'));
+
+    const result = await harness.run();
+    const byName = new Map(result.files.map((file) => [file.name, file]));
+    expect(byName.get('t09.ods')?.status).toBe('unreadable');
+    expect(byName.get('t09.xlsx')?.counts.ok).toBe(1);
+    expect(byName.get('t09.ods')?.reports.xlsx).toMatch(new RegExp(`/t09\\.ods\\.${STAMP}\\.xlsx$`));
+    expect(byName.get('t09.xlsx')?.reports.xlsx).toMatch(new RegExp(`/t09\\.xlsx\\.${STAMP}\\.xlsx$`));
+    // Not one of them a -2 you would have to open to tell apart.
+    for (const name of files(harness)) expect(name).not.toMatch(/-2\./);
+  }, 60_000);
+});
+
 describe('a retry file a later run has replaced', () => {
   let harness: Harness;
   beforeEach(async () => {

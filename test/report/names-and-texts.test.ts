@@ -33,6 +33,10 @@ describe('report names', () => {
     // Re-saved in the other format, or superseded and dropped anyway.
     ['t14.csv.2026-12-01T08-05-01.igjen.xlsx', 't14.csv'],
     ['t14.xlsx.2026-12-01T08-05-01.igjen.erstattet.xlsx', 't14.xlsx'],
+    // Copies and names of the clerk's own after the mark.
+    ['t14.csv.2026-12-01T08-05-01.igjen - Kopi.csv', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjen (1).xlsx', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjen-rettet.csv', 't14.csv'],
     // Named before the extension was kept: the retry file's own comes back.
     ['t14.2026-12-01T08-05-01.igjen.csv', 't14.csv'],
     ['t14.2026-12-01T08-05-01.igjen.2026-12-01T08-05-27.igjen.csv', 't14.csv'],
@@ -40,6 +44,7 @@ describe('report names', () => {
     ['igjen.csv', 'igjen.csv'],
     ['t14.igjen.csv', 't14.igjen.csv'],
     ['t14.2026-12-01.igjen.csv', 't14.2026-12-01.igjen.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjenfunnet.csv', 't14.csv.2026-12-01T08-05-01.igjenfunnet.csv'],
   ])('names the reports of %s after %s', (name, base) => {
     expect(reportPrefix(name, new Date(2026, 11, 1, 9, 0, 0))).toBe(`${base}.2026-12-01T09-00-00`);
   });

@@ -17,12 +17,12 @@ const CSV_OPTIONS = '59,34,76,1';
  * and saves it as `format` into `outDir`, keeping the base name. Returns the new file's path. Each call has its
  * own user profile, so parallel tests (and other processes' LibreOffice) don't fight over one profile lock.
  */
-export function resaveWithLibreOffice(path: string, format: 'csv' | 'xlsx', outDir: string): string {
+export function resaveWithLibreOffice(path: string, format: 'csv' | 'xlsx' | 'ods', outDir: string): string {
   if (!SOFFICE) throw new Error('LibreOffice is not installed');
   mkdirSync(outDir, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'lo-profile-'));
   try {
-    const filter = format === 'csv' ? `csv:Text - txt - csv (StarCalc):${CSV_OPTIONS}` : 'xlsx';
+    const filter = format === 'csv' ? `csv:Text - txt - csv (StarCalc):${CSV_OPTIONS}` : format;
     const input = extname(path).toLowerCase() === '.csv' ? [`--infilter=CSV:${CSV_OPTIONS}`] : [];
     execFileSync(
       SOFFICE,
