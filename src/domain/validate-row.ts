@@ -137,7 +137,8 @@ function misplaced(columns: ColumnMap, expected: IdentityKind, value: string): I
       (other
         ? `flytt det til kolonnen «${other.header}»`
         : 'legg til en kolonne «Organisasjonsnummer» og flytt det dit');
-  } else if (expected === 'organisation' && /^\d{11}$/.test(compact) && parseFodselsnummer(compact).ok) {
+  } else if (expected === 'organisation' && /^\d{10,11}$/.test(compact) && parseFodselsnummer(compact).ok) {
+    // 10 digits too: a fødselsnummer that lost its leading zero in Excel.
     reason =
       'Dette er et fødselsnummer (11 siffer), ikke et organisasjonsnummer – ' +
       (other

@@ -208,6 +208,13 @@ describe('a number of the other kind in an identity column', () => {
       /^Dette er et fødselsnummer \(11 siffer\), ikke et organisasjonsnummer – legg til kolonnene «Fødselsnummer» og «Etternavn» og flytt det dit$/,
     ],
     [
+      'a fødselsnummer that lost its leading zero, in an organisations-only file',
+      ['LT10001', 'OPPRETTE', personLeadingZero.slice(1)],
+      ORGS,
+      'Orgnr',
+      /^Dette er et fødselsnummer \(11 siffer\), ikke et organisasjonsnummer/,
+    ],
+    [
       'a fødselsnummer in the Org.nr column beside Fnr',
       ['CU10001', 'OPPRETTE', '', person, 'Firkant', ''],
       SEPARATE,
