@@ -203,7 +203,8 @@ export function writeOverviewSheet(
   heading('Om arkene', 12);
   paragraph(
     'Hvert utfall har sitt eget ark. «Rad» er radnummeret i filen din, slik Excel viser det. Kolonnene med ' +
-      'grå overskrift er raden slik den stod i filen; de blå er svaret fra denne kjøringen.',
+      'grå overskrift er raden slik den stod i filen; de blå er svaret fra denne kjøringen. Har en av ' +
+      'kolonnene dine samme navn som en av de blå, står «(fra fila)» bak navnet på din.',
   );
   sheet.commit();
 }
