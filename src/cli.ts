@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { NORWEGIAN_TITLES, norwegianError } from './commands/norwegian-help.ts';
 import { version } from './version.ts';
 
 // Each command imports its modules when it runs: `--help` must not pay for exceljs, got and pino.
@@ -41,12 +42,18 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
+    // For the clerk who checks a file before dropping it: in Norwegian, like what it prints (README).
     .description(
-      'Check fleet files without sending anything: rows, valid, invalid with row, column and reason.',
+      'Sjekker flåtefiler uten å sende noe: antall rader, gyldige og ugyldige, med rad, kolonne og årsak.',
     )
-    .argument('<files...>', 'CSV (.csv) or Excel (.xlsx) files')
-    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
-    .option('--json', 'print the result as JSON for machines')
+    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx)')
+    .usage('[valg] <filer...>')
+    .option('--sheet <navn>', 'arket som skal leses i .xlsx-filer (standard: det første synlige)')
+    .option('--json', 'skriv resultatet som JSON, for maskiner')
+    .helpOption('-h, --help', 'vis denne hjelpen')
+    .configureHelp({ styleTitle: (title) => NORWEGIAN_TITLES[title] ?? title })
+    .configureOutput({ outputError: (line, write) => write(norwegianError(line)) })
+    .showHelpAfterError('(skriv leasingtaker validate --help for å se hvordan)')
     .action(async (files: string[], options: { sheet?: string; json?: boolean }) => {
       const { validateCommand } = await import('./commands/validate.ts');
       process.exitCode = await validateCommand(files, options);

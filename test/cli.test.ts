@@ -24,7 +24,9 @@ describe('leasingtaker CLI', () => {
       expect(help.stdout).toContain(command);
       const own = await spawnCli([command, '--help']);
       expect(own.code).toBe(0);
-      expect(own.stdout).toContain(`Usage: leasingtaker ${command}`);
+      // validate is the clerk's, in Norwegian; the operators' commands are in English (README).
+      const usage = command === 'validate' ? 'Bruk:' : 'Usage:';
+      expect(own.stdout).toContain(`${usage} leasingtaker ${command}`);
     }
   });
 

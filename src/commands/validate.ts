@@ -84,13 +84,26 @@ export async function validateCommand(
   return verdicts.every((verdict) => !verdict.error && verdict.invalid === 0) ? 0 : 1;
 }
 
+/** `n` with the singular or plural noun: "1 rad", "2 rader". */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The verdict for the clerk who checks a file before dropping it into the inbox: in Norwegian, like the
+ * reasons and the report she reads afterwards (`--json` keeps its English keys, for machines).
+ */
 function describe(verdict: FileVerdict): string {
-  if (verdict.error) return `✗ ${verdict.file}: cannot be used.\n  ${verdict.error}\n\n`;
+  if (verdict.error) return `✗ ${verdict.file}: kan ikke brukes.\n  ${verdict.error}\n\n`;
   const lines = [
-    `${verdict.invalid === 0 ? '✓' : '✗'} ${verdict.file}: ${verdict.rows} rows, ${verdict.valid} valid, ${verdict.invalid} invalid`,
+    `${verdict.invalid === 0 ? '✓' : '✗'} ${verdict.file}: ${count(verdict.rows, 'rad', 'rader')}, ` +
+      `${count(verdict.valid, 'gyldig', 'gyldige')}, ${count(verdict.invalid, 'ugyldig', 'ugyldige')}`,
   ];
-  for (const warning of verdict.warnings) lines.push(`  note: ${warning}`);
+  for (const warning of verdict.warnings) lines.push(`  merk: ${warning}`);
   for (const problem of verdict.problems)
-    lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
+    lines.push(`  rad ${problem.row}, ${problem.column}: ${problem.reason}`);
+  if (verdict.invalid > 0) {
+    lines.push('  Ugyldige rader blir ikke sendt. Rett dem i filen og sjekk den igjen.');
+  }
   return `${lines.join('\n')}\n\n`;
 }

@@ -25,10 +25,14 @@ export function plateLastOf(row: ValidRow): PlateLast {
   };
 }
 
+/** The "column" of a problem that is with the row as a whole (an exact repeat), not with one cell. */
+export const WHOLE_ROW = 'Hele raden';
+
 /**
  * Checks a row against the last accepted row for the same plate in the same file. The caller keeps one
  * `PlateLast` per plate and replaces it only with rows this returns no problem for, so a refused row never
- * becomes the reference for later ones. `column` is the plate column's header, for the problem.
+ * becomes the reference for later ones. `column` is the plate column's header, for a conflict's problem (an
+ * exact repeat is the whole row's).
  *
  * Refused: an exact repeat (it would be sent twice); OPPRETTE of another lessee, or of the same one under another
  * surname, while one is registered; AVSLUTTE of a lessee other than the one registered; the same AVSLUTTE twice.
@@ -48,7 +52,14 @@ export function checkAgainstPrevious(
   const n = previous.rowNumber;
 
   if (current.handling === previous.handling && sameLessee && sameName) {
-    return { column, reason: `Samme som rad ${n}` };
+    // Say what is the same and what to do: "Samme som rad 8" under "Kjennemerke" left staff looking for a
+    // mistake in the plate. No cell is wrong: the row as a whole repeats another.
+    return {
+      column: WHOLE_ROW,
+      reason:
+        `Gjentar rad ${n}: samme kjennemerke (${plate}), handling og leasingtaker. Ikke sendt, for det ville ` +
+        `vært samme endring to ganger – rad ${n} sendes som vanlig. Slett denne raden fra filen.`,
+    };
   }
   if (previous.handling === 'OPPRETTE' && current.handling === 'OPPRETTE') {
     return {

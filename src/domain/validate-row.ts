@@ -86,8 +86,10 @@ function identityOf(columns: ColumnMap, cell: (column: ColumnRef) => string): Id
       ],
     };
   }
-  if (fnrColumn) return person(fnrColumn, cell(fnrColumn));
-  if (orgColumn) return organisation(orgColumn, cell(orgColumn));
+  if (fnrColumn) return misplaced(columns, 'person', cell(fnrColumn)) ?? person(fnrColumn, cell(fnrColumn));
+  if (orgColumn) {
+    return misplaced(columns, 'organisation', cell(orgColumn)) ?? organisation(orgColumn, cell(orgColumn));
+  }
 
   const idColumn = filled(columns.leasingtakerId) ? columns.leasingtakerId : undefined;
   if (idColumn) {
@@ -114,6 +116,39 @@ function identityOf(columns: ColumnMap, cell: (column: ColumnRef) => string): Id
       },
     ],
   };
+}
+
+/**
+ * A valid number of the other kind in a column for one kind: an organisasjonsnummer in the Fødselsnummer
+ * column (a merknad said to end an organisation's lease first, and the file had only that column), or the
+ * other way round. The reason says where the number belongs, adding the column if the file has none.
+ */
+function misplaced(columns: ColumnMap, expected: IdentityKind, value: string): IdentityResult | undefined {
+  const compact = value.replace(/\s+/g, '');
+  const [column, other] =
+    expected === 'person'
+      ? [columns.fodselsnummer, columns.organisasjonsnummer]
+      : [columns.organisasjonsnummer, columns.fodselsnummer];
+  if (column === undefined) return undefined;
+  let reason: string;
+  if (expected === 'person' && /^\d{9}$/.test(compact) && parseOrganisasjonsnummer(compact).ok) {
+    reason =
+      'Dette er et organisasjonsnummer (9 siffer), ikke et fødselsnummer – ' +
+      (other
+        ? `flytt det til kolonnen «${other.header}»`
+        : 'legg til en kolonne «Organisasjonsnummer» og flytt det dit');
+  } else if (expected === 'organisation' && /^\d{10,11}$/.test(compact) && parseFodselsnummer(compact).ok) {
+    // 10 digits too: a fødselsnummer that lost its leading zero in Excel.
+    reason =
+      'Dette er et fødselsnummer (11 siffer), ikke et organisasjonsnummer – ' +
+      (other
+        ? `flytt det til kolonnen «${other.header}»`
+        : 'legg til kolonnene «Fødselsnummer» og «Etternavn» og flytt det dit');
+  } else {
+    return undefined;
+  }
+  // The kind is the number's, not the column's: a person's Etternavn is not asked for an organisation.
+  return { kind: undefined, id: undefined, problems: [{ column: column.header, reason }] };
 }
 
 function person(column: ColumnRef, value: string): IdentityResult {

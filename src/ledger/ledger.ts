@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
+import { migrate } from './migrations.ts';
 import type {
   FileRecord,
   FileStatus,
@@ -164,6 +165,7 @@ export class Ledger {
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
     db.exec(SCHEMA);
+    migrate(db);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
     return new Ledger(db);
   }
@@ -172,6 +174,7 @@ export class Ledger {
   static inMemory(): Ledger {
     const db = new DatabaseSync(':memory:');
     db.exec(SCHEMA);
+    migrate(db);
     return new Ledger(db);
   }
 
@@ -296,6 +299,16 @@ export class Ledger {
       status === 'done' || status === 'unreadable' ? nowIso() : null,
       id,
     );
+  }
+
+  /** The retry file the file's latest report set holds (a full path), or null. */
+  retryReport(id: number): string | null {
+    const row = this.#stmts.retryReport.get(id) as { retry_report: string | null } | undefined;
+    return row?.retry_report ?? null;
+  }
+
+  setRetryReport(id: number, path: string | null): void {
+    this.#stmts.setRetryReport.run(path, id);
   }
 
   csvDelimiter(id: number): string | null {
@@ -680,6 +693,8 @@ function prepareStatements(db: DatabaseSync) {
     forgetFile: p(
       'DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM rows WHERE file_id = files.id)',
     ),
+    retryReport: p('SELECT retry_report FROM files WHERE id = ?'),
+    setRetryReport: p('UPDATE files SET retry_report = ? WHERE id = ?'),
     setHeaders: p('UPDATE files SET headers = ?, header_row = ?, csv_delimiter = ? WHERE id = ?'),
     setPath: p('UPDATE files SET path = ? WHERE id = ?'),
     startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),

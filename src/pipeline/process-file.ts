@@ -6,6 +6,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
+import { supersedeRetryFile } from '../report/supersede.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
 import { ingestRows } from './ingest.ts';
 
@@ -213,7 +214,23 @@ async function finish(
     },
     file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
   );
+  await markPreviousRetryFile(context, fileId, reports.retry);
   return { fileId, name: file.name, status, counts, reports };
+}
+
+/**
+ * An earlier run's retry file of this file is out of date once this report set is out (an interrupted run's
+ * says "Ikke sendt ennå" about rows sent since): it gets `.erstattet` in its name. A failure to rename costs
+ * only the mark, never the run.
+ */
+async function markPreviousRetryFile(context: RunContext, fileId: number, retry: string | null) {
+  const { ledger } = context;
+  try {
+    await supersedeRetryFile(ledger.retryReport(fileId), retry);
+  } catch (error) {
+    context.logger.warn({ err: error, fileId }, 'Could not mark the previous retry file as superseded');
+  }
+  ledger.setRetryReport(fileId, retry);
 }
 
 /** Rows without an outcome that the next runs will not try again: a person has to look at them. */

@@ -12,6 +12,10 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
+/** The mark of a retry file's name, and the one added when a later report set of the same file supersedes it. */
+export const RETRY_MARK = 'igjen';
+export const SUPERSEDED_MARK = 'erstattet';
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -24,11 +28,33 @@ export function localTimestamp(at: Date): string {
   );
 }
 
-/** `<input name without extension>.<run timestamp>`: built from the input's name and the clock only. */
+/** What `localTimestamp` writes, with the `-N` a reservation may add. */
+const STAMP = String.raw`\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:-\d+)?`;
+/**
+ * The tail a retry file's name has beyond its input's: `.<time>.igjen`, before the extension, and whatever
+ * came after it: `.erstattet` (superseded), ` - Kopi` or ` (1)` (a copy made by Windows or a browser),
+ * `-rettet` (saved under a name of the clerk's). Dropped when the file comes back, so names don't nest.
+ */
+const RETRY_TAIL = new RegExp(`\\.${STAMP}\\.${RETRY_MARK}\\b.*$`);
+const FLEET_EXTENSION = /\.(csv|txt|xlsx|xlsm|xls|ods)$/i;
+
+/**
+ * `<input name, extension included>.<run timestamp>`, built from the input's name and the clock only. The
+ * extension stays: `t09.ods` (refused) and `t09.xlsx` in one run must not leave reports you can't tell apart.
+ * A retry file that comes back (`t09.xlsx.<time>.igjen.csv`, re-saved in any format) is named for the input
+ * it came from, `t09.xlsx.<new time>`: however many rounds, the names stay as short as the first round's.
+ */
 export function reportPrefix(fileName: string, runStartedAt: Date): string {
-  const name = basename(fileName.replaceAll('\\', '/'));
-  // A leading dot would hide the report (and `.csv` has no extension to Node): drop it.
-  const base = name.slice(0, name.length - extname(name).length).replace(/^\.+/, '') || 'fil';
+  // A leading dot would hide the report: drop it.
+  const name = basename(fileName.replaceAll('\\', '/')).replace(/^\.+/, '') || 'fil';
+  const stem = name.slice(0, name.length - extname(name).length);
+  if (!RETRY_TAIL.test(stem)) return `${name}.${localTimestamp(runStartedAt)}`;
+  // Names nested by earlier versions (`t14.<time>.igjen.<time>.igjen.csv`) are unwound all the way.
+  let input = stem;
+  while (RETRY_TAIL.test(input)) input = input.replace(RETRY_TAIL, '');
+  input ||= 'fil';
+  // A retry file named before the extension was kept (`t09.<time>.igjen.csv`) gets its own back.
+  const base = FLEET_EXTENSION.test(input) ? input : `${input}${extname(name)}`;
   return `${base}.${localTimestamp(runStartedAt)}`;
 }
 
@@ -42,8 +68,8 @@ export function reportNames(prefix: string): {
   return {
     xlsx: `${prefix}.xlsx`,
     summary: `${prefix}.summary.json`,
-    retryCsv: `${prefix}.igjen.csv`,
-    retryXlsx: `${prefix}.igjen.xlsx`,
+    retryCsv: `${prefix}.${RETRY_MARK}.csv`,
+    retryXlsx: `${prefix}.${RETRY_MARK}.xlsx`,
   };
 }
 

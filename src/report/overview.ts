@@ -72,7 +72,9 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
   if (retryName && counts.stopped > 0) {
     todo.push(
       `Stoppet: radene står i ${retryName}, med merknaden i kolonnen Årsak. Rett det merknaden peker på ` +
-        '(i filen eller i Autosys) og legg filen i innboksen igjen.',
+        '(i filen eller i Autosys) og legg filen i innboksen igjen. Må en annen leasingtaker avsluttes først, ' +
+        'legg inn en rad med AVSLUTTE for den over raden. Radene sendes på nytt hver gang filen legges i ' +
+        'innboksen: legges den inn igjen uten at noe er rettet, blir svaret det samme.',
     );
   }
   const givenUp = input.givenUp ?? 0;
@@ -91,7 +93,7 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
   if (counts.invalid > 0) {
     todo.push(
       'Ugyldig: rett radene (se arket Ugyldig) i den opprinnelige filen og legg den i innboksen på nytt. ' +
-        'Rader som alt er gjort, hoppes over.',
+        'Rader som alt er gjort, hoppes over; rader som ble stoppet, sendes på nytt.',
     );
   }
   if (todo.length === 0) todo.push('Ingenting – alle radene er ferdige.');
@@ -201,7 +203,8 @@ export function writeOverviewSheet(
   heading('Om arkene', 12);
   paragraph(
     'Hvert utfall har sitt eget ark. «Rad» er radnummeret i filen din, slik Excel viser det. Kolonnene med ' +
-      'grå overskrift er raden slik den stod i filen; de blå er svaret fra denne kjøringen.',
+      'grå overskrift er raden slik den stod i filen; de blå er svaret fra denne kjøringen. Har en av ' +
+      'kolonnene dine samme navn som en av de blå, står «(fra fila)» bak navnet på din.',
   );
   sheet.commit();
 }

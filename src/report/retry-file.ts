@@ -7,26 +7,22 @@ import { stringify } from 'csv-stringify';
 import type { LedgerRow } from '../ledger/types.ts';
 import { createWorkbookWriter, type TableColumn, TEXT_FORMAT, writeTableSheet } from './excel.ts';
 import { openPrivateOutput } from './files.ts';
+import { addedIdentityHeaders, isReasonColumn, REASON_HEADER } from './retry-columns.ts';
 import { RETRY_STATUSES, retryReason } from './row-texts.ts';
 import type { ReportInput } from './types.ts';
 
-export const REASON_HEADER = 'Årsak';
-
 /**
- * The retry file's header and a row's cells in it. A file that is itself a retry file already has `Årsak`:
- * its old reason is replaced, so a row that fails three times does not collect three reason columns.
+ * The retry file's header and a row's cells in it: the input's columns, the identity columns a fix may need,
+ * then `Årsak`. A file that is itself a retry file already has `Årsak` (and those identity columns): its old
+ * reason is dropped and the new one written at the end, so a row that fails three times does not collect three
+ * reason columns, and nothing is added twice.
  */
 function layout(headers: readonly string[]): { headers: string[]; cells: (row: LedgerRow) => string[] } {
-  const existing = headers.findIndex((h) => h.trim().toLowerCase() === REASON_HEADER.toLowerCase());
-  const reasonAt = existing >= 0 ? existing : headers.length;
-  const out = existing >= 0 ? [...headers] : [...headers, REASON_HEADER];
+  const kept = headers.flatMap((header, i) => (isReasonColumn(header) ? [] : [i]));
+  const added = addedIdentityHeaders(headers);
   return {
-    headers: out,
-    cells: (row) => {
-      const cells = headers.map((_, i) => row.cells[i] ?? '');
-      cells[reasonAt] = retryReason(row);
-      return cells;
-    },
+    headers: [...kept.map((i) => headers[i] ?? ''), ...added, REASON_HEADER],
+    cells: (row) => [...kept.map((i) => row.cells[i] ?? ''), ...added.map(() => ''), retryReason(row)],
   };
 }
 

@@ -3,7 +3,11 @@
 
 import type { LedgerRow, RowStatus } from '../ledger/types.ts';
 import { DATE_TIME_FORMAT, INTEGER_FORMAT, type TableColumn, TEXT_FORMAT } from './excel.ts';
+import { isReasonColumn, sameHeader } from './retry-columns.ts';
 import { failureText, handlingText } from './row-texts.ts';
+
+/** Added to an input column's header that the sheet also has as its own column. */
+export const FROM_FILE = '(fra fila)';
 
 export interface RowSheet {
   readonly name: string;
@@ -37,17 +41,25 @@ const kjennemerke = text('Kjennemerke', 14, (row) => row.kjennemerke);
 const handling = text('Handling', 12, (row) => handlingText(row.handling));
 
 /**
- * The input's own columns, every one of them, as text. A fødselsnummer must stay `01880012345`, not become
- * the number 1880012345, and `=1+1` must stay the text it was: cells are strings with the text format.
+ * The input's own columns, as text. A fødselsnummer must stay `01880012345`, not become the number
+ * 1880012345, and `=1+1` must stay the text it was: cells are strings with the text format. Left out: a retry
+ * file's `Årsak`, the job's own reason from an earlier run (this report gives its own). A header the sheet
+ * already has for its own column (`Merknad` beside the API's) gets " (fra fila)", so the two can't be mistaken.
  */
-export function inputColumns(headers: readonly string[]): Column[] {
-  return headers.map((header, i) => ({
-    header,
-    maxWidth: 40,
-    numFmt: TEXT_FORMAT,
-    fromInput: true,
-    value: (row) => row.cells[i] ?? null,
-  }));
+export function inputColumns(headers: readonly string[], ownHeaders: readonly string[] = []): Column[] {
+  return headers.flatMap((header, i) => {
+    if (isReasonColumn(header)) return [];
+    const clash = ownHeaders.some((own) => sameHeader(own, header));
+    return [
+      {
+        header: clash ? `${header.trim()} ${FROM_FILE}` : header,
+        maxWidth: 40,
+        numFmt: TEXT_FORMAT,
+        fromInput: true,
+        value: (row: LedgerRow) => row.cells[i] ?? null,
+      },
+    ];
+  });
 }
 
 const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor: string; own: Column[] }[] = [
@@ -72,7 +84,8 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
     tabColor: 'FFED7D31',
     own: [
       handling,
-      lines('Merknadskode', 32, (row) => row.merknader.map((m) => m.kode)),
+      // The codes run to 35 capitals (LEASINGTAKER_KAN_IKKE_IDENTIFISERES): room for them on one line.
+      lines('Merknadskode', 40, (row) => row.merknader.map((m) => m.kode)),
       lines('Merknad', 60, (row) => row.merknader.map((m) => m.beskrivelse)),
     ],
   },
@@ -122,6 +135,12 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
 
 /** The row sheets in workbook order, each with Rad, Kjennemerke, its own columns, then the input's. */
 export function rowSheets(headers: readonly string[]): RowSheet[] {
-  const input = inputColumns(headers);
-  return SHEETS.map(({ own, ...sheet }) => ({ ...sheet, columns: [rad, kjennemerke, ...own, ...input] }));
+  return SHEETS.map(({ own, ...sheet }) => {
+    const first = [rad, kjennemerke, ...own];
+    const input = inputColumns(
+      headers,
+      first.map((column) => column.header),
+    );
+    return { ...sheet, columns: [...first, ...input] };
+  });
 }

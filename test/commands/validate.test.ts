@@ -30,7 +30,8 @@ describe('validate', () => {
       [4, 'Fødselsnummer'],
       [6, 'Handling'],
       [7, 'Etternavn'],
-      [9, 'Kjennemerke'],
+      // An exact repeat of row 8: no cell of it is wrong, the row is.
+      [9, 'Hele raden'],
     ]);
   });
 
@@ -45,9 +46,32 @@ describe('validate', () => {
   it('exits 0 for valid files and refuses other formats with advice on what to save them as', async () => {
     const ok = await spawnCli(['validate', join(FIXTURES, 'flate-tapte-nuller.xlsx')]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('flate-tapte-nuller.xlsx: 8 rows, 8 valid, 0 invalid');
+    expect(ok.stdout).toContain('flate-tapte-nuller.xlsx: 8 rader, 8 gyldige, 0 ugyldige');
     const refused = await spawnCli(['validate', join(FIXTURES, 'README.md')]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/\.xlsx|CSV/);
+  });
+
+  it('speaks Norwegian to the clerk, around the reasons as well as in them', async () => {
+    const result = await spawnCli([
+      'validate',
+      join(FIXTURES, 'flate-med-feil.csv'),
+      join(FIXTURES, 'README.md'),
+    ]);
+    expect(result.stdout).toContain('✗ flate-med-feil.csv: 9 rader, 4 gyldige, 5 ugyldige');
+    expect(result.stdout).toMatch(/^ {2}rad 4, Fødselsnummer: Kontrollsifrene stemmer ikke/m);
+    expect(result.stdout).toContain('Ugyldige rader blir ikke sendt.');
+    expect(result.stdout).toContain('✗ README.md: kan ikke brukes.');
+    expect(result.stdout).not.toMatch(/\b(rows|valid|invalid|row|cannot)\b/);
+    const help = await spawnCli(['validate', '--help']);
+    expect(help.stdout).toMatch(/^Bruk: leasingtaker validate \[valg\] <filer\.\.\.>/);
+    expect(help.stdout).not.toMatch(/\b(Usage|Options|Arguments|Check|display)\b/);
+    // Commander's own errors, before any of our code runs, too; the operators' commands keep English.
+    const none = await spawnCli(['validate']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('feil: skriv navnet på minst én fil etter validate');
+    expect(none.stderr).not.toMatch(/error|usage/i);
+    const run = await spawnCli(['run', '--bogus']);
+    expect(run.stderr).toContain("error: unknown option '--bogus'");
   });
 });

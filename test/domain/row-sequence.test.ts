@@ -40,25 +40,25 @@ describe('checkAgainstPrevious', () => {
       'reports an exact duplicate of the previous row for the plate',
       row(2, 'OPPRETTE', A, 'Hansen'),
       row(5, 'OPPRETTE', A, 'Hansen'),
-      'Samme som rad 2',
+      'Gjentar rad 2: samme kjennemerke (CU10001), handling og leasingtaker. Ikke sendt, for det ville vært samme endring to ganger – rad 2 sendes som vanlig. Slett denne raden fra filen.',
     ],
     [
       'reports a duplicate whose surname differs only in case',
       row(2, 'OPPRETTE', A, 'Hansen'),
       row(5, 'OPPRETTE', A, 'HANSEN'),
-      'Samme som rad 2',
+      'Gjentar rad 2: samme kjennemerke (CU10001), handling og leasingtaker. Ikke sendt, for det ville vært samme endring to ganger – rad 2 sendes som vanlig. Slett denne raden fra filen.',
     ],
     [
       'reports a repeated AVSLUTTE',
       row(2, 'AVSLUTTE', A, 'Hansen'),
       row(3, 'AVSLUTTE', A, 'Hansen'),
-      'Samme som rad 2',
+      'Gjentar rad 2: samme kjennemerke (CU10001), handling og leasingtaker. Ikke sendt, for det ville vært samme endring to ganger – rad 2 sendes som vanlig. Slett denne raden fra filen.',
     ],
     [
       'reports a repeated organisation row without etternavn',
       row(2, 'OPPRETTE', ORG),
       row(3, 'OPPRETTE', ORG),
-      'Samme som rad 2',
+      'Gjentar rad 2: samme kjennemerke (CU10001), handling og leasingtaker. Ikke sendt, for det ville vært samme endring to ganger – rad 2 sendes som vanlig. Slett denne raden fra filen.',
     ],
     [
       'refuses a second OPPRETTE of another lessee without AVSLUTTE between',
@@ -86,7 +86,9 @@ describe('checkAgainstPrevious', () => {
     ],
   ];
   it.each(refused)('%s', (_name, previous, current, reason) => {
-    expect(checkAgainstPrevious(plateLastOf(previous), current)).toEqual({ column: 'Kjennemerke', reason });
+    // An exact repeat is the whole row's problem; a conflict is the plate's.
+    const column = reason.startsWith('Gjentar') ? 'Hele raden' : 'Kjennemerke';
+    expect(checkAgainstPrevious(plateLastOf(previous), current)).toEqual({ column, reason });
   });
 
   const fine: [string, ValidRow | undefined, ValidRow][] = [
@@ -121,9 +123,12 @@ describe('checkAgainstPrevious', () => {
     expect(checkAgainstPrevious(previous && plateLastOf(previous), current)).toBeUndefined();
   });
 
-  it("names the caller's plate column in the problem", () => {
+  it("names the caller's plate column in a conflict's problem, and the whole row for a repeat", () => {
     const previous = plateLastOf(row(2, 'OPPRETTE', A, 'Hansen'));
-    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', A, 'Hansen'), 'Reg.nr')?.column).toBe('Reg.nr');
+    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', B, 'Berg'), 'Reg.nr')?.column).toBe('Reg.nr');
+    expect(checkAgainstPrevious(previous, row(3, 'OPPRETTE', A, 'Hansen'), 'Reg.nr')?.column).toBe(
+      'Hele raden',
+    );
   });
 });
 

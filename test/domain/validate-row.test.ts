@@ -180,3 +180,58 @@ describe('validateRow', () => {
     for (const problem of problemsOf(checked)) expect(problem.reason).not.toContain(person.slice(0, 6));
   });
 });
+
+describe('a number of the other kind in an identity column', () => {
+  const FNR_ONLY = columnsOf(['Kjennemerke', 'Handling', 'Fødselsnummer', 'Etternavn']);
+  const RETRY = columnsOf(['Kjennemerke', 'Handling', 'Fødselsnummer', 'Etternavn', 'Organisasjonsnummer']);
+  const ORGS = columnsOf(['Kjennemerke', 'Handling', 'Orgnr']);
+  it.each([
+    [
+      'an organisasjonsnummer where the file has no column for it',
+      ['LT10001', 'AVSLUTTE', org, ''],
+      FNR_ONLY,
+      'Fødselsnummer',
+      /^Dette er et organisasjonsnummer \(9 siffer\), ikke et fødselsnummer – legg til en kolonne «Organisasjonsnummer» og flytt det dit$/,
+    ],
+    [
+      'an organisasjonsnummer beside an empty Organisasjonsnummer column',
+      ['LT10001', 'AVSLUTTE', org.replace(/(\d{3})/g, '$1 ').trim(), '', ''],
+      RETRY,
+      'Fødselsnummer',
+      /– flytt det til kolonnen «Organisasjonsnummer»$/,
+    ],
+    [
+      'a fødselsnummer in an organisations-only file',
+      ['LT10001', 'OPPRETTE', person],
+      ORGS,
+      'Orgnr',
+      /^Dette er et fødselsnummer \(11 siffer\), ikke et organisasjonsnummer – legg til kolonnene «Fødselsnummer» og «Etternavn» og flytt det dit$/,
+    ],
+    [
+      'a fødselsnummer that lost its leading zero, in an organisations-only file',
+      ['LT10001', 'OPPRETTE', personLeadingZero.slice(1)],
+      ORGS,
+      'Orgnr',
+      /^Dette er et fødselsnummer \(11 siffer\), ikke et organisasjonsnummer/,
+    ],
+    [
+      'a fødselsnummer in the Org.nr column beside Fnr',
+      ['CU10001', 'OPPRETTE', '', person, 'Firkant', ''],
+      SEPARATE,
+      'Org.nr',
+      /– flytt det til kolonnen «Fnr»$/,
+    ],
+  ])('%s says where it belongs', (_name, cells, columns, column, reason) => {
+    const problems = problemsOf(validateRow({ rowNumber: 4, cells }, columns));
+    // One problem: no "Etternavn mangler" for an organisation's number in a person's column.
+    expect(problems).toEqual([{ column, reason: expect.stringMatching(reason) }]);
+    expect(problems[0]?.reason).not.toContain(org);
+  });
+
+  it('keeps the digit count for nine digits that are no organisasjonsnummer', () => {
+    const problems = problemsOf(
+      validateRow({ rowNumber: 4, cells: ['CU10001', 'OPPRETTE', '123456789', 'X'] }, FNR_ONLY),
+    );
+    expect(problems).toEqual([{ column: 'Fødselsnummer', reason: 'Fødselsnummer må ha 11 siffer (fant 9)' }]);
+  });
+});

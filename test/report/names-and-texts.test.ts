@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { wrappedLines } from '../../src/report/excel.ts';
 import { localTimestamp, reportPrefix } from '../../src/report/files.ts';
+import { whatNext } from '../../src/report/overview.ts';
 import { neutraliseForCsv } from '../../src/report/retry-file.ts';
 import { retryReason } from '../../src/report/row-texts.ts';
-import { ledgerRow } from './fixtures.ts';
+import { ledgerRow, reportInput } from './fixtures.ts';
 
 describe('report names', () => {
   it('stamps the run in local time, without colons', () => {
@@ -11,15 +12,41 @@ describe('report names', () => {
   });
 
   it.each([
-    ['flåte.csv', 'flåte'],
-    ['Flåteliste mars.2025.xlsx', 'Flåteliste mars.2025'],
+    ['flåte.csv', 'flåte.csv'],
+    ['Flåteliste mars.2025.xlsx', 'Flåteliste mars.2025.xlsx'],
     ['uten-endelse', 'uten-endelse'],
-    ['undermappe/flåte.csv', 'flåte'],
-    ['C:\\Users\\kari\\flåte.csv', 'flåte'],
+    ['undermappe/flåte.csv', 'flåte.csv'],
+    ['C:\\Users\\kari\\flåte.csv', 'flåte.csv'],
     ['.csv', 'csv'],
-    ['..flåte.csv', 'flåte'],
+    ['..flåte.csv', 'flåte.csv'],
+    // Two inputs that share a base name keep apart by their extensions.
+    ['t09.ods', 't09.ods'],
+    ['t09.xlsx', 't09.xlsx'],
   ])('takes %s as %s', (name, base) => {
     expect(reportPrefix(name, new Date(2025, 0, 5, 7, 8, 9))).toBe(`${base}.2025-01-05T07-08-09`);
+  });
+
+  it.each([
+    // A retry file that comes back is named for its input, however many rounds it has been round.
+    ['t14.csv.2026-12-01T08-05-01.igjen.csv', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01-2.igjen.csv', 't14.csv'],
+    // Re-saved in the other format, or superseded and dropped anyway.
+    ['t14.csv.2026-12-01T08-05-01.igjen.xlsx', 't14.csv'],
+    ['t14.xlsx.2026-12-01T08-05-01.igjen.erstattet.xlsx', 't14.xlsx'],
+    // Copies and names of the clerk's own after the mark.
+    ['t14.csv.2026-12-01T08-05-01.igjen - Kopi.csv', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjen (1).xlsx', 't14.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjen-rettet.csv', 't14.csv'],
+    // Named before the extension was kept: the retry file's own comes back.
+    ['t14.2026-12-01T08-05-01.igjen.csv', 't14.csv'],
+    ['t14.2026-12-01T08-05-01.igjen.2026-12-01T08-05-27.igjen.csv', 't14.csv'],
+    // Not a retry file's name: taken as it is.
+    ['igjen.csv', 'igjen.csv'],
+    ['t14.igjen.csv', 't14.igjen.csv'],
+    ['t14.2026-12-01.igjen.csv', 't14.2026-12-01.igjen.csv'],
+    ['t14.csv.2026-12-01T08-05-01.igjenfunnet.csv', 't14.csv.2026-12-01T08-05-01.igjenfunnet.csv'],
+  ])('names the reports of %s after %s', (name, base) => {
+    expect(reportPrefix(name, new Date(2026, 11, 1, 9, 0, 0))).toBe(`${base}.2026-12-01T09-00-00`);
   });
 });
 
@@ -73,5 +100,17 @@ describe('retry reasons', () => {
 
   it('says an unanswered row will be sent again', () => {
     expect(retryReason(ledgerRow(2, 'sending'))).toMatch(/svaret kom ikke fram/);
+  });
+});
+
+describe('Hva nå?', () => {
+  it('says stopped rows go out again each time the file is dropped again', () => {
+    const input = reportInput([ledgerRow(2, 'stopped'), ledgerRow(3, 'invalid')]);
+    const [stopped, invalid] = whatNext(input, 'flåte.csv.2025-03-04T09-00-01.igjen.csv');
+    expect(stopped).toMatch(/^Stoppet: radene står i flåte\.csv\.2025-03-04T09-00-01\.igjen\.csv/);
+    expect(stopped).toContain('Radene sendes på nytt hver gang filen legges i innboksen');
+    expect(stopped).toContain('uten at noe er rettet, blir svaret det samme');
+    // Dropping the original again sends its stopped rows again too.
+    expect(invalid).toContain('rader som ble stoppet, sendes på nytt');
   });
 });

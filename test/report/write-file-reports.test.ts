@@ -50,7 +50,7 @@ describe('writeFileReports', () => {
   it('names the files after the input and the run, and returns their paths', async () => {
     const input = reportInput(mixedRows());
     const paths = await writeFileReports(input, dir);
-    const prefix = join(dir, 'flåte.2025-03-04T09-00-01');
+    const prefix = join(dir, 'flåte.csv.2025-03-04T09-00-01');
     expect(paths).toEqual({
       xlsx: `${prefix}.xlsx`,
       summary: `${prefix}.summary.json`,
@@ -58,9 +58,9 @@ describe('writeFileReports', () => {
     });
     // Nothing else: no temp files or locks left behind.
     expect((await readdir(dir)).sort()).toEqual([
-      'flåte.2025-03-04T09-00-01.igjen.csv',
-      'flåte.2025-03-04T09-00-01.summary.json',
-      'flåte.2025-03-04T09-00-01.xlsx',
+      'flåte.csv.2025-03-04T09-00-01.igjen.csv',
+      'flåte.csv.2025-03-04T09-00-01.summary.json',
+      'flåte.csv.2025-03-04T09-00-01.xlsx',
     ]);
   });
 
@@ -82,7 +82,8 @@ describe('writeFileReports', () => {
   it("gives each row sheet Rad, Kjennemerke, its own columns, then all of the input's", async () => {
     const { xlsx } = await writeFileReports(reportInput(mixedRows()), dir);
     const workbook = await readWorkbook(xlsx);
-    const input = ['Kjennemerke', 'Fødselsnummer', 'Etternavn', 'Handling', 'Notat'];
+    // The input's Kjennemerke and Handling are marked as the file's where the sheet has its own.
+    const input = ['Kjennemerke (fra fila)', 'Fødselsnummer', 'Etternavn', 'Handling (fra fila)', 'Notat'];
     const own: Record<string, string[]> = {
       Vellykket: [
         'Handling',
@@ -99,7 +100,9 @@ describe('writeFileReports', () => {
       'Hoppet over': ['Handling', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
     };
     for (const [name, columns] of Object.entries(own)) {
-      expect(headerTexts(sheet(workbook, name))).toEqual(['Rad', 'Kjennemerke', ...columns, ...input]);
+      const ownInput =
+        name === 'Ugyldig' ? input.map((h) => h.replace('Handling (fra fila)', 'Handling')) : input;
+      expect(headerTexts(sheet(workbook, name))).toEqual(['Rad', 'Kjennemerke', ...columns, ...ownInput]);
     }
   });
 
@@ -241,7 +244,7 @@ describe('writeFileReports', () => {
     const text = allText(ws);
     expect(text).toContain('Kjøringen ble stoppet fordi API-et ikke svarte');
     expect(text).toContain('Hva nå?');
-    expect(text).toContain('flåte.2025-03-04T09-00-01.igjen.csv');
+    expect(text).toContain('flåte.csv.2025-03-04T09-00-01.igjen.csv');
   });
 
   it('writes a summary whose counts add up', async () => {
@@ -259,8 +262,8 @@ describe('writeFileReports', () => {
       invalid: 1,
       skipped: 1,
       pending: 1,
-      report: 'flåte.2025-03-04T09-00-01.xlsx',
-      retry: 'flåte.2025-03-04T09-00-01.igjen.csv',
+      report: 'flåte.csv.2025-03-04T09-00-01.xlsx',
+      retry: 'flåte.csv.2025-03-04T09-00-01.igjen.csv',
     });
     expect(summary.ok + summary.stopped + summary.failed + summary.invalid + summary.skipped).toBe(
       summary.rows,
@@ -333,15 +336,19 @@ describe('writeFileReports', () => {
     expect(allText(sheet(await readWorkbook(paths.xlsx), 'Oppsummering'))).not.toContain('igjen');
   });
 
-  it('gives two inputs with the same name in one run their own reports', async () => {
+  it('gives two inputs with the same base name in one run reports you can tell apart', async () => {
     const csv = await writeFileReports(reportInput([ledgerRow(2, 'ok')]), dir);
     const xlsx = await writeFileReports(
       reportInput([ledgerRow(2, 'failed')], { file: fileRecord({ name: 'flåte.xlsx', format: 'xlsx' }) }),
       dir,
     );
-    expect(csv.xlsx).toBe(join(dir, 'flåte.2025-03-04T09-00-01.xlsx'));
-    expect(xlsx.xlsx).toBe(join(dir, 'flåte.2025-03-04T09-00-01-2.xlsx'));
-    expect(xlsx.retry).toBe(join(dir, 'flåte.2025-03-04T09-00-01-2.igjen.xlsx'));
+    // The names say which is which: the input's extension is in them.
+    expect(csv.xlsx).toBe(join(dir, 'flåte.csv.2025-03-04T09-00-01.xlsx'));
+    expect(xlsx.xlsx).toBe(join(dir, 'flåte.xlsx.2025-03-04T09-00-01.xlsx'));
+    expect(xlsx.retry).toBe(join(dir, 'flåte.xlsx.2025-03-04T09-00-01.igjen.xlsx'));
+    // The very same name twice (two owners' folders never share a reports folder): the second gets -2.
+    const again = await writeFileReports(reportInput([ledgerRow(2, 'ok')]), dir);
+    expect(again.xlsx).toBe(join(dir, 'flåte.csv.2025-03-04T09-00-01-2.xlsx'));
   });
 
   it('streams a file bigger than its sample and batches', async () => {
@@ -363,15 +370,24 @@ describe('the retry file', () => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(raw.toString('utf8')).toContain('\r\n');
     expect(raw.toString('utf8').replaceAll('\r\n', '')).not.toContain('\n');
-    expect(records[0]).toEqual(['Kjennemerke', 'Fødselsnummer', 'Etternavn', 'Handling', 'Notat', 'Årsak']);
+    expect(records[0]).toEqual([
+      'Kjennemerke',
+      'Fødselsnummer',
+      'Etternavn',
+      'Handling',
+      'Notat',
+      'Organisasjonsnummer',
+      'Årsak',
+    ]);
     // stopped, failed, pending, sending, in row order.
     expect(records.slice(1).map((r) => r[0])).toEqual(['CU10004', 'CU10005', 'CU10006', 'CU10007']);
     const [stopped, failed, pending] = records.slice(1);
     expect(stopped?.[4]).toBe("'@SUM(A1)");
-    expect(stopped?.[5]).toBe('Eier kan ikke identifiseres (EIER_KAN_IKKE_IDENTIFISERES)');
+    expect(stopped?.[5]).toBe('');
+    expect(stopped?.[6]).toBe('Eier kan ikke identifiseres (EIER_KAN_IKKE_IDENTIFISERES)');
     expect(failed?.[4]).toBe("'-2+3");
-    expect(failed?.[5]).toMatch(/^Feilet: API-et svarte 503 .*\(HTTP 503\)/);
-    expect(pending?.[5]).toBe('Ikke sendt ennå – prøves ved neste kjøring');
+    expect(failed?.[6]).toMatch(/^Feilet: API-et svarte 503 .*\(HTTP 503\)/);
+    expect(pending?.[6]).toBe('Ikke sendt ennå – prøves ved neste kjøring');
     expect(stopped?.[1]).toBe('63888700414');
   });
 
@@ -400,7 +416,7 @@ describe('the retry file', () => {
     ];
     const file = fileRecord({ name: 'flåte.xlsx', format: 'xlsx' });
     const paths = await writeFileReports(reportInput(rows, { file }), dir);
-    expect(paths.retry).toBe(join(dir, 'flåte.2025-03-04T09-00-01.igjen.xlsx'));
+    expect(paths.retry).toBe(join(dir, 'flåte.xlsx.2025-03-04T09-00-01.igjen.xlsx'));
     const workbook = await readWorkbook(paths.retry ?? '');
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['Rader']);
     const ws = sheet(workbook, 'Rader');
@@ -410,6 +426,7 @@ describe('the retry file', () => {
       'Etternavn',
       'Handling',
       'Notat',
+      'Organisasjonsnummer',
       'Årsak',
     ]);
     const [stopped, pending] = dataRows(ws);
@@ -423,5 +440,94 @@ describe('the retry file', () => {
     expect(note.value).toBe('=1+1');
     expect(cellUnder(ws, pending, 'Årsak').value).toBe('Ikke sendt ennå – prøves ved neste kjøring');
     expect((await stat(paths.retry ?? '')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a retry file dropped back in', () => {
+  const retryHeaders = [
+    'Kjennemerke',
+    'Fødselsnummer',
+    'Etternavn',
+    'Handling',
+    'Organisasjonsnummer',
+    'Årsak',
+  ];
+  const cells = (plate: string) => [plate, '63888700414', 'Østby', 'OPPRETTE', '', 'Fant ikke kjøretøy (X)'];
+  const rows = () => [
+    ledgerRow(2, 'ok', { cells: cells('CU10002') }),
+    ledgerRow(3, 'stopped', { cells: cells('CU10003') }),
+    ledgerRow(4, 'failed', { cells: cells('CU10004') }),
+    ledgerRow(5, 'invalid', { cells: cells('CU10005') }),
+    ledgerRow(6, 'skipped', { cells: cells('CU10006') }),
+  ];
+
+  it("leaves the job's old Årsak out of the report: the new report gives its own reasons", async () => {
+    const file = fileRecord({ name: 'flåte.csv.2025-03-01T08-00-00.igjen.csv', headers: retryHeaders });
+    const { xlsx } = await writeFileReports(reportInput(rows(), { file }), dir);
+    const workbook = await readWorkbook(xlsx);
+    for (const name of SHEET_NAMES.slice(1)) {
+      const headers = headerTexts(sheet(workbook, name));
+      // Ugyldig's own Årsak (this run's reasons) is the only one.
+      expect(
+        headers.filter((h) => h === 'Årsak'),
+        name,
+      ).toHaveLength(name === 'Ugyldig' ? 1 : 0);
+      expect(allText(sheet(workbook, name)), name).not.toContain('Fant ikke kjøretøy (X)');
+      expect(headers, name).toContain('Organisasjonsnummer');
+    }
+  });
+
+  it('writes the next retry file with the same columns, nothing added twice', async () => {
+    const file = fileRecord({ name: 'flåte.csv.2025-03-01T08-00-00.igjen.csv', headers: retryHeaders });
+    const paths = await writeFileReports(reportInput(rows(), { file }), dir);
+    expect(paths.retry).toBe(join(dir, 'flåte.csv.2025-03-04T09-00-01.igjen.csv'));
+    const { records } = await readCsv(paths.retry ?? '');
+    expect(records[0]).toEqual(retryHeaders);
+    expect(records.slice(1).map((r) => r[5])).toEqual([
+      'Eier kan ikke identifiseres (EIER_KAN_IKKE_IDENTIFISERES)',
+      expect.stringMatching(/^Feilet:/),
+    ]);
+  });
+});
+
+describe('room in the retry file for what a fix needs', () => {
+  async function retryHeadersFor(headers: string[]): Promise<string[] | undefined> {
+    const row = ledgerRow(2, 'stopped', { cells: headers.map(() => 'x') });
+    const paths = await writeFileReports(reportInput([row], { file: fileRecord({ headers }) }), dir);
+    return (await readCsv(paths.retry ?? '')).records[0];
+  }
+
+  it.each([
+    [['Kjennemerke', 'Handling', 'Fnr', 'Etternavn'], ['Organisasjonsnummer']],
+    [
+      ['Regnr', 'Handling', 'Orgnr'],
+      ['Fødselsnummer', 'Etternavn'],
+    ],
+    [['Regnr', 'Handling', 'Orgnr', 'Navn'], ['Fødselsnummer']],
+    // Both kinds have a place already.
+    [['Regnr', 'Handling', 'Fnr', 'Orgnr', 'Etternavn'], []],
+    [['Kjennemerke', 'Handling', 'Leasingtaker', 'Etternavn'], []],
+  ])('%j gets %j before Årsak', async (headers, added) => {
+    expect(await retryHeadersFor(headers)).toEqual([...headers, ...added, 'Årsak']);
+  });
+});
+
+describe("the clerk's own columns beside the report's", () => {
+  it("marks a Merknad of the file's as the file's, beside the API's Merknad", async () => {
+    const headers = ['Kjennemerke', 'Handling', 'Fødselsnummer', 'Etternavn', 'merknad '];
+    const row = ledgerRow(2, 'stopped', {
+      cells: ['CU10002', 'OPPRETTE', '63888700414', 'Østby', 'ring Kari først'],
+    });
+    const { xlsx } = await writeFileReports(reportInput([row], { file: fileRecord({ headers }) }), dir);
+    const ws = sheet(await readWorkbook(xlsx), 'Stoppet');
+    const [stopped] = dataRows(ws);
+    if (!stopped) throw new Error('row missing');
+    expect(headerTexts(ws).filter((h) => /merknad/i.test(h))).toEqual([
+      'Merknadskode',
+      'Merknad',
+      'merknad (fra fila)',
+    ]);
+    expect(cellUnder(ws, stopped, 'Merknad').value).toBe('Eier kan ikke identifiseres');
+    expect(cellUnder(ws, stopped, 'merknad (fra fila)').value).toBe('ring Kari først');
   });
 });

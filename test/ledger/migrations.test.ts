@@ -1,0 +1,57 @@
+// A ledger made by an earlier version opens with this one: the columns added since are added to it, once.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/ledger/ledger.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ledger-migrations-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const FILE = {
+  owner: '',
+  name: 'flåte.csv',
+  path: '/a/flåte.csv',
+  format: 'csv',
+  sha256: '',
+  size: 1,
+} as const;
+
+function columnsOfFiles(): string[] {
+  const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+  const names = (db.prepare('PRAGMA table_info(files)').all() as { name: string }[]).map((c) => c.name);
+  db.close();
+  return names;
+}
+
+describe('ledger migrations', () => {
+  it('adds retry_report to a ledger that has a file but not the column, keeping the file', () => {
+    const first = Ledger.open(dir);
+    const id = first.addFile(FILE);
+    first.close();
+    // The ledger as the first version wrote it.
+    const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    db.exec('ALTER TABLE files DROP COLUMN retry_report');
+    db.close();
+    expect(columnsOfFiles()).not.toContain('retry_report');
+
+    const reopened = Ledger.open(dir);
+    expect(reopened.file(id).name).toBe('flåte.csv');
+    expect(reopened.retryReport(id)).toBeNull();
+    reopened.setRetryReport(id, '/reports/flåte.csv.2026-12-01T08-05-01.igjen.csv');
+    reopened.close();
+
+    // Opening again adds nothing twice and keeps what was stored.
+    const again = Ledger.open(dir);
+    expect(again.retryReport(id)).toBe('/reports/flåte.csv.2026-12-01T08-05-01.igjen.csv');
+    again.close();
+    expect(columnsOfFiles().filter((c) => c === 'retry_report')).toHaveLength(1);
+  });
+});
