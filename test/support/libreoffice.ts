@@ -1,6 +1,6 @@
 // Re-saving a file with the real LibreOffice, the way a clerk's "open, edit, save" leaves it: CSV without a
 // BOM, text fields quoted, numbers as LibreOffice writes them; an xlsx with LibreOffice's own parts. Tests that
-// need it skip where LibreOffice is not installed (CI machines start with Node and npm only).
+// need it skip where LibreOffice is not installed, except on CI (`.ci/run` installs it), where they fail.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
