@@ -3,6 +3,7 @@ import { copyFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
+import { print, printError } from '../console.ts';
 import { createLogger } from '../log.ts';
 import { startLocalSimulator } from './local-simulator.ts';
 import { runWithConfig } from './run.ts';
@@ -21,7 +22,7 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
   const dir = resolve(options.dir);
   if (existsSync(dir)) {
     if (!existsSync(join(dir, MARKER))) {
-      process.stderr.write(`${dir} exists and was not made by the demo; choose another folder with --dir.\n`);
+      printError(`${dir} exists and was not made by the demo; choose another folder with --dir.\n`);
       return 2;
     }
     await rm(dir, { recursive: true });
@@ -41,7 +42,7 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
     if (!loaded.ok) throw new Error(`Demo configuration is broken: ${loaded.problems.join(' ')}`);
     const { config } = loaded;
     const logger = await createLogger({ level: 'info', pretty: process.stdout.isTTY === true });
-    const say = (text: string) => process.stdout.write(`\n${text}\n\n`);
+    const say = (text: string) => print(`\n${text}\n\n`);
 
     // The fixtures folder is laid out like an inbox: files for our own organisation, and a folder named by a
     // fleet owner's organisasjonsnummer for files sent on its behalf.

@@ -6,6 +6,7 @@ import got from 'got';
 import { API_PATH } from '../api/client.ts';
 import { userAgent } from '../api/user-agent.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { print } from '../console.ts';
 import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
@@ -33,7 +34,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
   const say = (verdict: Verdict, text: string) => {
     checks += 1;
     if (verdict === 'fail') failures += 1;
-    process.stdout.write(`${MARK[verdict]} ${text}\n`);
+    print(`${MARK[verdict]} ${text}\n`);
   };
 
   const loaded = configure(flags);
@@ -42,7 +43,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
       'fail',
       `Configuration: ${loaded.problems.length} problem(s); fix them first (README.md, "Configuration"):`,
     );
-    for (const problem of loaded.problems) process.stdout.write(`    - ${problem}\n`);
+    for (const problem of loaded.problems) print(`    - ${problem}\n`);
     return 2;
   }
   const { config } = loaded;
@@ -112,7 +113,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
   for (const line of await diskSpace(folders.map(([label, , path]) => [label, path])))
     say(line.verdict, line.text);
 
-  process.stdout.write(
+  print(
     failures === 0
       ? `\nAll ${checks} checks passed.\n`
       : `\n${failures} of ${checks} checks failed; see the lines marked ✗.\n`,
