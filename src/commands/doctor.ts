@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import got from 'got';
 import { API_PATH } from '../api/client.ts';
+import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
 import { userAgent } from '../api/user-agent.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
@@ -166,25 +167,34 @@ async function probeApi(
   let body: string;
   let challenge: string | undefined;
   try {
-    const response = await got.post(url, {
-      body: '{}',
-      headers: {
-        'user-agent': userAgent(),
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      timeout: { request: Math.min(config.api.timeoutMs, 15_000) },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
+    const response = await withReplyLimit(
+      got.post(url, {
+        body: '{}',
+        headers: {
+          'user-agent': userAgent(),
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'accept-encoding': 'identity',
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        timeout: { request: Math.min(config.api.timeoutMs, 15_000) },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      }),
+    );
     status = response.statusCode;
     body = response.body.slice(0, 2000);
     const header = response.headers['www-authenticate'];
     challenge = Array.isArray(header) ? header[0] : header;
   } catch (error) {
+    if (error instanceof ReplyTooLargeError) {
+      return {
+        verdict: 'fail',
+        text: `${url} answered with a reply larger than ${describeBytes(error.limitBytes)}: that is not the Leasingtaker-API. Check LEASINGTAKER_API_URL, and any proxy between here and the API.`,
+      };
+    }
     // Only the code: got's errors carry the request options, and with them the token.
     const code = (error as { code?: unknown }).code;
     return {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
 import { backoffDelay } from '../api/backoff.ts';
+import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
 import { userAgent } from '../api/user-agent.ts';
 import { maskId } from '../domain/mask.ts';
 import { MaskinportenError } from './errors.ts';
@@ -69,21 +70,24 @@ export function createTokenProvider(
     options.http ??
     got.extend({
       timeout: { request: options.timeoutMs ?? 15_000 },
-      headers: { 'user-agent': userAgent(), accept: 'application/json' },
+      // Uncompressed, for the reply limit: see the API client's got instance.
+      headers: { 'user-agent': userAgent(), accept: 'application/json', 'accept-encoding': 'identity' },
     });
 
   let cached: CachedToken | undefined;
   let inFlight: Promise<string> | undefined;
 
   async function requestOnce(assertion: string): Promise<Response<string>> {
-    return http.post(endpoint, {
-      form: { grant_type: JWT_BEARER, assertion },
-      // Our loop retries with a fresh grant each time (a resent grant would be refused as "used before").
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
+    return withReplyLimit(
+      http.post(endpoint, {
+        form: { grant_type: JWT_BEARER, assertion },
+        // Our loop retries with a fresh grant each time (a resent grant would be refused as "used before").
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      }),
+    );
   }
 
   async function fetchToken(): Promise<CachedToken> {
@@ -99,7 +103,11 @@ export function createTokenProvider(
       } catch (error) {
         lastCode = networkCode(error);
         lastStatus = undefined;
-        lastProblem = `did not answer (${lastCode})`;
+        // A reply that size is no token: a proxy's page, or a runaway server. Retried like a 5xx.
+        lastProblem =
+          error instanceof ReplyTooLargeError
+            ? `answered with a reply larger than ${describeBytes(error.limitBytes)}, not read`
+            : `did not answer (${lastCode})`;
       }
       if (response !== undefined) {
         const status = response.statusCode;
