@@ -74,6 +74,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
           maxAttempts: 2,
           backoff: { baseMs: 200, maxMs: 500 },
           timeoutMs: 10_000,
+          onWarning: (message) => say('note', `Maskinporten token${who}: ${message}`),
         }).getToken();
         if (owner === '' || owner === mp.consumerOrg) token ??= fresh;
         say('pass', `Maskinporten token${who}: issued for scope "${settings.scope}".`);

@@ -12,6 +12,13 @@ import type { MaskinportenSettings } from './settings.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
+/**
+ * A token is kept at least this long, whatever `expires_in` says: with `expires_in: 0.001` the job would ask
+ * for a token before nearly every call. Should it really be dead sooner, the API's 401 makes the client drop it
+ * and fetch one (one fetch for all workers), which is no worse than asking every time.
+ */
+export const MIN_TOKEN_LIFETIME_SECONDS = 5;
+
 /** The two things the API client needs from Maskinporten. */
 export interface TokenSource {
   /** A valid access token; cached, and one request in flight however many callers wait. */
@@ -41,6 +48,8 @@ export interface TokenProviderOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** Timeout of one token request, for the default `http`. Default 15 s. */
   readonly timeoutMs?: number;
+  /** Something for the operator that doesn't stop the run (a token lifetime below the floor). Default: none. */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface CachedToken {
@@ -76,6 +85,7 @@ export function createTokenProvider(
 
   let cached: CachedToken | undefined;
   let inFlight: Promise<string> | undefined;
+  let warnedShortLifetime = false;
 
   async function requestOnce(assertion: string): Promise<Response<string>> {
     return withReplyLimit(
@@ -144,7 +154,18 @@ export function createTokenProvider(
     }
     const expiresIn = Number(reply?.expires_in);
     // Maskinporten always sends expires_in; without it, assume a short life rather than reuse a dead token.
-    const lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 60;
+    let lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 60;
+    if (lifetime < MIN_TOKEN_LIFETIME_SECONDS) {
+      if (!warnedShortLifetime) {
+        warnedShortLifetime = true;
+        options.onWarning?.(
+          `Maskinporten (${endpoint}) gave a token with expires_in ${expiresIn} s; it is kept for ` +
+            `${MIN_TOKEN_LIFETIME_SECONDS} s instead, so as not to ask for a token before nearly every call. ` +
+            "Check the client's token lifetime in Samarbeidsportalen (Maskinporten's default is 120 s).",
+        );
+      }
+      lifetime = MIN_TOKEN_LIFETIME_SECONDS;
+    }
     const margin =
       options.refreshMarginSeconds === undefined
         ? Math.min(30, lifetime / 4)
