@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
 import { print, printError } from '../console.ts';
+import { fleetFileFormat } from '../input/file-format.ts';
 import { createLogger } from '../log.ts';
 import { startLocalSimulator } from './local-simulator.ts';
 import { runWithConfig } from './run.ts';
@@ -50,8 +51,8 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
       recursive: true,
       filter: (source) => !source.endsWith('.ts') && !source.endsWith('.md'),
     });
-    const samples = (await readdir(config.inbox, { recursive: true })).filter((name) =>
-      ['.csv', '.xlsx'].includes(extname(name)),
+    const samples = (await readdir(config.inbox, { recursive: true })).filter(
+      (name) => fleetFileFormat(name) !== undefined,
     );
     say(
       `Demo: ${samples.length} sample fleet files in ${relative(process.cwd(), config.inbox)}, sent to the ` +
