@@ -10,10 +10,11 @@ export function maskId(value: string): string {
 }
 
 /**
- * Eleven digits standing alone, or written as date and personal number with one space, dot or hyphen between
- * (`03899274716`, `038992 74716`): how a fødselsnummer turns up in a file or folder name staff gave.
+ * Eleven digits standing alone, or written as date and personal number with one space or hyphen between
+ * (`03899274716`, `038992 74716`): how a fødselsnummer turns up in a file or folder name staff gave. Not a dot:
+ * `123456.12345` is a number in a JSON log line, which must stay one.
  */
-const FODSELSNUMMER_SHAPED = /(?<!\d)(\d{6})([ .-]?)(\d{5})(?!\d)/g;
+const FODSELSNUMMER_SHAPED = /(?<!\d)(\d{6})([ -]?)(\d{5})(?!\d)/g;
 
 /**
  * Masks everything shaped like a fødselsnummer in a text bound for a log line or the console (a file or folder

@@ -721,8 +721,9 @@ function prepareStatements(db: DatabaseSync) {
     // A merknad keeps its code (history and the reports' counts use it) and loses its text, which may name the
     // lessee or hold the number in a spelling no mask knows.
     purgeRows: p(`UPDATE rows SET request = NULL, cells = NULL, answer = NULL, error_message = NULL,
-        merknader = CASE WHEN merknader IS NULL THEN NULL ELSE (SELECT json_group_array(
-          json_object('kode', json_extract(m.value, '$.kode'), 'beskrivelse', '')) FROM json_each(rows.merknader) AS m) END
+        merknader = CASE WHEN json_valid(merknader) AND json_type(merknader) = 'array' THEN (SELECT json_group_array(
+          json_object('kode', coalesce(json_extract(m.value, '$.kode'), 'UKJENT'), 'beskrivelse', ''))
+          FROM json_each(rows.merknader) AS m WHERE m.type = 'object') END
       WHERE file_id = ? AND status IN ('ok', 'stopped', 'invalid', 'skipped', 'failed')`),
     markPurged: p('UPDATE files SET purged = 1 WHERE id = ?'),
   };

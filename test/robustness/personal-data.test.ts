@@ -176,3 +176,29 @@ describe('no personal data on side roads', () => {
     expect(run.stdout + run.stderr).not.toContain('Bråtenhagen');
   }, 60_000);
 });
+
+describe('the log mask', () => {
+  it('keeps every line valid JSON, numbers of that shape included', async () => {
+    const [fnr] = syntheticPersons(1, 3509) as [string]; // day 10: no leading zero to lose as a number
+    let text = '';
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const logger = await createLogger({ destination: sink });
+    logger.info({ file: `a:${fnr},b.csv`, size: Number(fnr), rate: Number(`${fnr}.5`), n: 12 }, `x:${fnr}`);
+    logger.info({ [`kunde ${fnr}.csv`]: 1 }, 'a key');
+    logger.info({ size: 123456789012, rate: 123456.12345 }, 'nothing to mask');
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(text).not.toContain(fnr);
+    expect(parsed[0]).toMatchObject({
+      file: `a:${fnr.slice(0, 6)}*****,b.csv`,
+      n: 12,
+      msg: `x:${fnr.slice(0, 6)}*****`,
+    });
+    expect(parsed[0]?.size).toBe(`${fnr.slice(0, 6)}*****`);
+    expect(parsed[2]).toMatchObject({ size: 123456789012, rate: 123456.12345 });
+  });
+});
