@@ -105,7 +105,7 @@ function details(row: LedgerRow): string {
         : 'the same change went through before';
     case 'pending':
     case 'sending':
-      return row.errorMessage ?? 'not sent yet; the next run sends it';
+      return ownText(row.errorMessage ?? '') || 'not sent yet; the next run sends it';
   }
 }
 
