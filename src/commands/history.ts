@@ -117,13 +117,13 @@ function maskDigits(text: string): string {
 const MERKNAD_TEXT_NOT_SHOWN = 'the text is in the report of the file';
 
 /**
- * A code the API sent (a merknad's or an error's), as history shows it: an identifier such as
- * `KJORETOY_IKKE_FUNNET`. Anything else is not shown, since a code that reads like a sentence may name someone;
- * a number of six digits or more, however spaced, is blanked.
+ * A code the API sent (a merknad's or an error's), as history shows it: an upper-case identifier such as
+ * `KJORETOY_IKKE_FUNNET`. Anything else is not shown, since a code that reads like a word or a sentence may be a
+ * name; a number of six digits or more in it is blanked.
  */
 export function shownCode(code: string): string {
   const trimmed = code.trim();
-  if (!/^[\p{L}\p{N}_.:-]{1,60}$/u.test(trimmed)) return '(code not shown)';
+  if (!/^[\p{Lu}\p{N}_.:-]{1,60}$/u.test(trimmed)) return '(code not shown)';
   return trimmed.replace(/\d(?:[.-]?\d){5,}/g, '…');
 }
 

@@ -227,7 +227,10 @@ function looksLikeData(cells: readonly string[]): boolean {
     const text = cell.trim();
     if (text === '') return false;
     return (
-      /^[A-ZÆØÅ]{2}[\s-]?\d{4,5}$/i.test(text) || /\d(?:[\s.-]?\d){5,}/.test(text) || parseHandling(text).ok
+      /^[A-ZÆØÅ]{2}[\s-]?\d{4,5}$/i.test(text) ||
+      /\d(?:[\s.-]?\d){5,}/.test(text) ||
+      // Not the three-letter ones (`ny`, `add`, `end`), which could be a column's name.
+      (text.length > 3 && parseHandling(text).ok)
     );
   });
 }

@@ -89,6 +89,8 @@ describe('shownCode', () => {
     ['PERSON_03899274716', 'PERSON_…'],
     ['PERSON_03 89 92 74 716', '(code not shown)'],
     ['Kari Nordmann', '(code not shown)'],
+    ['Nordmann', '(code not shown)'],
+    ['HTTP_400', 'HTTP_400'],
     ['', '(code not shown)'],
   ];
   it.each(cases)('%s', (code, shown) => {

@@ -152,8 +152,12 @@ describe('findColumns on a file without a header row', () => {
     expect(result.message).not.toContain('Firkant');
   });
 
-  it('still lists the headers of a header row that lacks a column', () => {
-    const result = findColumns(['Regnr', 'Handling', 'Kunde', 'Fnr']);
-    expect(result.ok === false && result.found).toEqual(['Regnr', 'Handling', 'Kunde', 'Fnr']);
+  it.each([
+    [['Regnr', 'Handling', 'Kunde', 'Fnr']],
+    [['Regnr', 'Handling', 'Fnr', 'Ny']],
+    [['Bil', 'Fødselsnummer (11 siffer)', 'Etternavn', 'Handling']],
+  ])('still lists the headers of a header row that lacks a column: %j', (headers) => {
+    const result = findColumns(headers);
+    expect(result.ok === false && result.found).toEqual(headers);
   });
 });
