@@ -125,7 +125,7 @@ describe('a reply larger than the limit', () => {
     }
   });
 
-  it('just under the limit is read as usual', async () => {
+  it('a reply of exactly the limit is read as usual', async () => {
     const apiUrl = await listen((res) => servePadded(res, OK_HEAD, MAX_REPLY_BYTES, false, { bytes: 0 }));
     const client = createLeasingtakerClient({
       apiUrl,
