@@ -14,6 +14,9 @@ const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.ur
 const { API_PATH, createApiHttp } = (await import(
   dist('api/client.js')
 )) as typeof import('../src/api/client.ts');
+const { withReplyLimit } = (await import(
+  dist('api/reply-limit.js')
+)) as typeof import('../src/api/reply-limit.ts');
 const { userAgent } = (await import(dist('api/user-agent.js'))) as typeof import('../src/api/user-agent.ts');
 const { loadRunConfig } = (await import(dist('config.js'))) as typeof import('../src/config.ts');
 const { createTokenProvider } = (await import(
@@ -49,7 +52,7 @@ const started = performance.now();
 const worker = async (): Promise<void> => {
   while (next < bodies.length) {
     const body = bodies[next++] as string;
-    const reply = await http(url, { body, headers: { authorization: `Bearer ${token}` } });
+    const reply = await withReplyLimit(http(url, { body, headers: { authorization: `Bearer ${token}` } }));
     if (reply.statusCode === 200) ok++;
   }
 };

@@ -8,6 +8,7 @@ import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.t
 import { classifyReply, type LeasingtakerEntity, type Merknad } from './classify.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { createPauseGate, type PauseGate } from './pause-gate.ts';
+import { describeBytes, ReplyTooLargeError, withReplyLimit } from './reply-limit.ts';
 import { userAgent as defaultUserAgent } from './user-agent.ts';
 
 export const API_PATH = '/ws/no/vegvesen/kjoretoy/felles/innmelding/leasingtaker';
@@ -113,6 +114,9 @@ export function createApiHttp(options: { maxSockets: number; timeoutMs: number; 
       'user-agent': options.userAgent,
       'content-type': 'application/json',
       accept: 'application/json',
+      // Uncompressed: the reply limit (withReplyLimit) counts bytes as got unpacks them, and got stops reporting
+      // them for a compressed reply once it passes its Content-Length. The replies are a few hundred bytes.
+      'accept-encoding': 'identity',
     },
     timeout: { request: options.timeoutMs },
     // Retries are ours, not got's: got does not retry POST by default (it is not idempotent), its per-request
@@ -195,11 +199,13 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
 
       let response: Response<string>;
       try {
-        response = await http(url, {
-          body,
-          headers: { authorization: `Bearer ${token}` },
-          ...(signal === undefined ? {} : { signal }),
-        });
+        response = await withReplyLimit(
+          http(url, {
+            body,
+            headers: { authorization: `Bearer ${token}` },
+            ...(signal === undefined ? {} : { signal }),
+          }),
+        );
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const problem = describeNetworkError(error);
@@ -351,6 +357,16 @@ interface NetworkProblem {
  * a header, the fødselsnummer in the body) and their messages may hold the URL: none of that is passed on.
  */
 function describeNetworkError(error: unknown): NetworkProblem {
+  if (error instanceof ReplyTooLargeError) {
+    // A reply came, so the request arrived and may have been carried out; retried like a 5xx from a gateway.
+    return {
+      code: error.code,
+      retry: true,
+      mayHaveReached: true,
+      message: (attempts) =>
+        `Svaret fra Leasingtaker-API-et var større enn ${describeBytes(error.limitBytes)} og ble ikke lest (${attempts} forsøk)`,
+    };
+  }
   const fields = error as {
     code?: unknown;
     message?: unknown;

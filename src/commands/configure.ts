@@ -1,4 +1,5 @@
 import { type Flags, loadEnvFile, loadRunConfig, type RunConfig } from '../config.ts';
+import { printError } from '../console.ts';
 
 export type Configured<T> =
   | { readonly ok: true; readonly config: T }
@@ -26,7 +27,7 @@ export function configure<Extra = Record<never, never>>(
 
 /** The same words whichever command found the problems: all of them, and where to read more. */
 export function explainProblems(problems: readonly string[]): void {
-  process.stderr.write(
+  printError(
     `The configuration has ${problems.length} problem(s); nothing was done:\n` +
       problems.map((problem) => `  - ${problem}`).join('\n') +
       '\nSee README.md, "Configuration".\n',

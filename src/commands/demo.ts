@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
+import { print, printError } from '../console.ts';
+import { fleetFileFormat } from '../input/file-format.ts';
 import { createLogger } from '../log.ts';
 import { startLocalSimulator } from './local-simulator.ts';
 import { runWithConfig } from './run.ts';
@@ -21,7 +23,7 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
   const dir = resolve(options.dir);
   if (existsSync(dir)) {
     if (!existsSync(join(dir, MARKER))) {
-      process.stderr.write(`${dir} exists and was not made by the demo; choose another folder with --dir.\n`);
+      printError(`${dir} exists and was not made by the demo; choose another folder with --dir.\n`);
       return 2;
     }
     await rm(dir, { recursive: true });
@@ -41,7 +43,7 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
     if (!loaded.ok) throw new Error(`Demo configuration is broken: ${loaded.problems.join(' ')}`);
     const { config } = loaded;
     const logger = await createLogger({ level: 'info', pretty: process.stdout.isTTY === true });
-    const say = (text: string) => process.stdout.write(`\n${text}\n\n`);
+    const say = (text: string) => print(`\n${text}\n\n`);
 
     // The fixtures folder is laid out like an inbox: files for our own organisation, and a folder named by a
     // fleet owner's organisasjonsnummer for files sent on its behalf.
@@ -49,8 +51,8 @@ export async function demoCommand(options: { dir: string }): Promise<number> {
       recursive: true,
       filter: (source) => !source.endsWith('.ts') && !source.endsWith('.md'),
     });
-    const samples = (await readdir(config.inbox, { recursive: true })).filter((name) =>
-      ['.csv', '.xlsx'].includes(extname(name)),
+    const samples = (await readdir(config.inbox, { recursive: true })).filter(
+      (name) => fleetFileFormat(name) !== undefined,
     );
     say(
       `Demo: ${samples.length} sample fleet files in ${relative(process.cwd(), config.inbox)}, sent to the ` +

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import got from 'got';
 import { API_PATH } from '../api/client.ts';
+import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
 import { userAgent } from '../api/user-agent.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { print } from '../console.ts';
 import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
@@ -33,7 +35,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
   const say = (verdict: Verdict, text: string) => {
     checks += 1;
     if (verdict === 'fail') failures += 1;
-    process.stdout.write(`${MARK[verdict]} ${text}\n`);
+    print(`${MARK[verdict]} ${text}\n`);
   };
 
   const loaded = configure(flags);
@@ -42,7 +44,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
       'fail',
       `Configuration: ${loaded.problems.length} problem(s); fix them first (README.md, "Configuration"):`,
     );
-    for (const problem of loaded.problems) process.stdout.write(`    - ${problem}\n`);
+    for (const problem of loaded.problems) print(`    - ${problem}\n`);
     return 2;
   }
   const { config } = loaded;
@@ -72,6 +74,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
           maxAttempts: 2,
           backoff: { baseMs: 200, maxMs: 500 },
           timeoutMs: 10_000,
+          onWarning: (message) => say('note', `Maskinporten token${who}: ${message}`),
         }).getToken();
         if (owner === '' || owner === mp.consumerOrg) token ??= fresh;
         say('pass', `Maskinporten token${who}: issued for scope "${settings.scope}".`);
@@ -112,7 +115,7 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
   for (const line of await diskSpace(folders.map(([label, , path]) => [label, path])))
     say(line.verdict, line.text);
 
-  process.stdout.write(
+  print(
     failures === 0
       ? `\nAll ${checks} checks passed.\n`
       : `\n${failures} of ${checks} checks failed; see the lines marked ✗.\n`,
@@ -165,25 +168,34 @@ async function probeApi(
   let body: string;
   let challenge: string | undefined;
   try {
-    const response = await got.post(url, {
-      body: '{}',
-      headers: {
-        'user-agent': userAgent(),
-        'content-type': 'application/json',
-        accept: 'application/json',
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      timeout: { request: Math.min(config.api.timeoutMs, 15_000) },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
+    const response = await withReplyLimit(
+      got.post(url, {
+        body: '{}',
+        headers: {
+          'user-agent': userAgent(),
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'accept-encoding': 'identity',
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        timeout: { request: Math.min(config.api.timeoutMs, 15_000) },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      }),
+    );
     status = response.statusCode;
     body = response.body.slice(0, 2000);
     const header = response.headers['www-authenticate'];
     challenge = Array.isArray(header) ? header[0] : header;
   } catch (error) {
+    if (error instanceof ReplyTooLargeError) {
+      return {
+        verdict: 'fail',
+        text: `${url} answered with a reply larger than ${describeBytes(error.limitBytes)}: that is not the Leasingtaker-API. Check LEASINGTAKER_API_URL, and any proxy between here and the API.`,
+      };
+    }
     // Only the code: got's errors carry the request options, and with them the token.
     const code = (error as { code?: unknown }).code;
     return {

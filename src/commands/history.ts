@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadEnvFile } from '../config.ts';
+import { print, printError } from '../console.ts';
 import { parseKjennemerke } from '../domain/kjennemerke.ts';
 import { maskId } from '../domain/mask.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -33,12 +34,12 @@ export async function historyCommand(
   try {
     loadEnvFile(options.envFile);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    printError(`${(error as Error).message}\n`);
     return 2;
   }
   const state = resolve(options.state ?? (process.env.LEASINGTAKER_STATE?.trim() || './state'));
   if (!existsSync(join(state, 'ledger.sqlite'))) {
-    process.stderr.write(
+    printError(
       `There is no ledger in ${state}: no run has worked with this state folder.\n` +
         'Point LEASINGTAKER_STATE (or --state) at the folder the runs use.\n',
     );
@@ -56,14 +57,14 @@ export async function historyCommand(
   }
 
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ kjennemerke: key, rows: entries }, null, 2)}\n`);
+    print(`${JSON.stringify({ kjennemerke: key, rows: entries }, null, 2)}\n`);
   } else if (entries.length === 0) {
-    process.stdout.write(
+    print(
       `The ledger has no row for ${key}.${parsed.ok ? '' : ` (${parsed.reason}.)`}\n` +
         'Files are recorded from the day they are taken from the inbox; check the spelling of the plate.\n',
     );
   } else {
-    process.stdout.write(describe(key, entries));
+    print(describe(key, entries));
   }
   return entries.length > 0 ? 0 : 1;
 }
@@ -86,9 +87,14 @@ function details(row: LedgerRow): string {
     case 'ok':
       return row.alreadySo ? 'already so in the register (a request before may have done it)' : '';
     case 'stopped':
-      return row.merknader.map((merknad) => `${merknad.kode}: ${merknad.beskrivelse}`).join('; ');
+      // Codes only: the API's text may name the lessee or hold the number in any spelling. The report has it.
+      return `${row.merknader.map((merknad) => shownCode(merknad.kode)).join(', ')} (${MERKNAD_TEXT_NOT_SHOWN})`;
     case 'failed':
-      return [row.httpStatus ? `HTTP ${row.httpStatus}` : '', row.errorCode ?? '', row.errorMessage ?? '']
+      return [
+        row.httpStatus ? `HTTP ${row.httpStatus}` : '',
+        row.errorCode ? shownCode(row.errorCode) : '',
+        ownText(row.errorMessage ?? ''),
+      ]
         .filter((part) => part !== '')
         .join(': ');
     case 'invalid':
@@ -99,13 +105,35 @@ function details(row: LedgerRow): string {
         : 'the same change went through before';
     case 'pending':
     case 'sending':
-      return row.errorMessage ?? 'not sent yet; the next run sends it';
+      return ownText(row.errorMessage ?? '') || 'not sent yet; the next run sends it';
   }
 }
 
 /** An 11- or 9-digit number in a text from the API is masked like any identifier on a console. */
 function maskDigits(text: string): string {
   return text.replace(/(?<!\d)(\d{11}|\d{9})(?!\d)/g, (id) => maskId(id));
+}
+
+const MERKNAD_TEXT_NOT_SHOWN = 'the text is in the report of the file';
+
+/**
+ * A code the API sent (a merknad's or an error's), as history shows it: an upper-case identifier such as
+ * `KJORETOY_IKKE_FUNNET`. Anything else is not shown, since a code that reads like a word or a sentence may be a
+ * name; a number of six digits or more in it is blanked.
+ */
+export function shownCode(code: string): string {
+  const trimmed = code.trim();
+  if (!/^[\p{Lu}\p{N}_.:-]{1,60}$/u.test(trimmed)) return '(code not shown)';
+  return trimmed.replace(/\d(?:[.-]?\d){5,}/g, '…');
+}
+
+/**
+ * The job's own part of an error text. A failure that the API explained reads `HTTP 400: <the API's text>`
+ * (api/classify.ts); that text may hold a name or a number with spaces, which no mask can know, so it stays in
+ * the report.
+ */
+function ownText(message: string): string {
+  return /^HTTP \d{3}(?::|$)/.test(message) ? '' : message;
 }
 
 function describe(plate: string, entries: readonly HistoryEntry[]): string {

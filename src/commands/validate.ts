@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { print } from '../console.ts';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { FleetFileError } from '../input/types.ts';
@@ -78,9 +79,9 @@ export async function validateCommand(
   for (const path of files) {
     const verdict = await validateFile(path, options.sheet);
     verdicts.push(verdict);
-    if (!options.json) process.stdout.write(describe(verdict));
+    if (!options.json) print(describe(verdict));
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ files: verdicts }, null, 2)}\n`);
+  if (options.json) print(`${JSON.stringify({ files: verdicts }, null, 2)}\n`);
   return verdicts.every((verdict) => !verdict.error && verdict.invalid === 0) ? 0 : 1;
 }
 

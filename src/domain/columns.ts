@@ -1,3 +1,4 @@
+import { parseHandling } from './handling.ts';
 import { maskId } from './mask.ts';
 /** Where one field sits in the user's file, and its header as written there (for messages). */
 export interface ColumnRef {
@@ -29,7 +30,10 @@ export type FindColumnsResult =
       readonly ok: false;
       /** Norwegian names of the missing fields. */
       readonly missing: string[];
-      /** The file's non-empty headers, as written. */
+      /**
+       * The file's non-empty headers, as written (long numbers masked); none when the row looks like data (a
+       * file without a header row), whose cells are personal data.
+       */
       readonly found: string[];
       readonly message: string;
     };
@@ -158,7 +162,11 @@ export function findColumns(headers: readonly string[]): FindColumnsResult {
   if (etternavn === undefined && !onlyOrganisations) missing.push(LABELS.etternavn);
 
   if (kjennemerke === undefined || handling === undefined || missing.length > 0) {
-    // A file without a header row shows its first data row here: mask anything that could be an identity number.
+    // A file without a header row has its first data row here. Its cells are not echoed: a surname can't be
+    // told from a header by its look, but a row with a plate, an action or a long number is data, not headers.
+    if (looksLikeData(headers)) {
+      return { ok: false, missing, found: [], message: missingMessage(missing, [], true) };
+    }
     const found = headers
       .map((header) => header.trim().replace(/\d{9,}/g, maskId))
       .filter((header) => header !== '');
@@ -213,11 +221,27 @@ function rankOf(header: string, names: (typeof SYNONYMS)[Field]): number | undef
   return undefined;
 }
 
-function missingMessage(missing: readonly string[], found: readonly string[]): string {
+/** An ordinary plate (`CU 10001`), an action word, or six digits or more however spaced: cells of data. */
+function looksLikeData(cells: readonly string[]): boolean {
+  return cells.some((cell) => {
+    const text = cell.trim();
+    if (text === '') return false;
+    return (
+      /^[A-ZÆØÅ]{2}[\s-]?\d{4,5}$/i.test(text) ||
+      /\d(?:[\s.-]?\d){5,}/.test(text) ||
+      // Not the three-letter ones (`ny`, `add`, `end`), which could be a column's name.
+      (text.length > 3 && parseHandling(text).ok)
+    );
+  });
+}
+
+function missingMessage(missing: readonly string[], found: readonly string[], dataRow = false): string {
   const named = missing.map((label) => `${label} (f.eks. ${EXAMPLES[label] ?? label})`);
   const what = named.length === 1 ? `kolonnen for ${named[0]}` : `kolonnene for ${joinNorwegian(named)}`;
-  const seen =
-    found.length === 0
+  const seen = dataRow
+    ? 'Første rad ser ut som en rad med data, ikke som overskrifter: filen mangler overskriftsraden. ' +
+      'Legg inn en første rad med kolonnenavnene, f.eks. Kjennemerke, Handling, Fødselsnummer og Etternavn.'
+    : found.length === 0
       ? 'Overskriftsraden er tom.'
       : `Fant disse kolonnene: ${found.map((h) => `"${h}"`).join(', ')}.`;
   return `Fant ikke ${what}. ${seen}`;

@@ -5,18 +5,12 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { type CsvFleetFile, openCsvFleetFile } from './csv-reader.ts';
+import { fleetFileFormat } from './file-format.ts';
 import { FleetFileError, type OpenOptions } from './types.ts';
 import type { XlsxFleetFile } from './xlsx-reader.ts';
 
 const SAVE_AS_EXCEL =
   'Åpne filen i Excel og velg Fil > Lagre som > Excel-arbeidsbok (.xlsx) eller CSV (semikolondelt).';
-
-const READERS: Readonly<Record<string, 'csv' | 'xlsx'>> = {
-  '.csv': 'csv',
-  '.xlsx': 'xlsx',
-  // A macro-enabled workbook is an .xlsx with a macro part we never run or read.
-  '.xlsm': 'xlsx',
-};
 
 function refusal(path: string, extension: string): string {
   const name = basename(path);
@@ -139,9 +133,8 @@ export async function openFleetFile(
   path: string,
   options: OpenOptions = {},
 ): Promise<CsvFleetFile | XlsxFleetFile> {
-  const extension = extname(path).toLowerCase();
-  const format = READERS[extension];
-  if (!format) throw new FleetFileError(path, refusal(path, extension));
+  const format = fleetFileFormat(path);
+  if (!format) throw new FleetFileError(path, refusal(path, extname(path).toLowerCase()));
 
   let content: Content;
   try {

@@ -733,7 +733,12 @@ function prepareStatements(db: DatabaseSync) {
       WHERE r.plate = ? ORDER BY r.id`),
     filesToPurge: p(`SELECT id FROM files WHERE purged = 0 AND status IN ('done', 'unreadable')
       AND finished_at IS NOT NULL AND finished_at < ?`),
-    purgeRows: p(`UPDATE rows SET request = NULL, cells = NULL, answer = NULL, error_message = NULL
+    // A merknad keeps its code (history and the reports' counts use it) and loses its text, which may name the
+    // lessee or hold the number in a spelling no mask knows.
+    purgeRows: p(`UPDATE rows SET request = NULL, cells = NULL, answer = NULL, error_message = NULL,
+        merknader = CASE WHEN json_valid(merknader) AND json_type(merknader) = 'array' THEN (SELECT json_group_array(
+          json_object('kode', coalesce(json_extract(m.value, '$.kode'), 'UKJENT'), 'beskrivelse', ''))
+          FROM json_each(rows.merknader) AS m WHERE m.type = 'object') END
       WHERE file_id = ? AND status IN ('ok', 'stopped', 'invalid', 'skipped', 'failed')`),
     markPurged: p('UPDATE files SET purged = 1 WHERE id = ?'),
   };

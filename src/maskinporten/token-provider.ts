@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
 import { backoffDelay } from '../api/backoff.ts';
+import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
 import { userAgent } from '../api/user-agent.ts';
 import { maskId } from '../domain/mask.ts';
 import { MaskinportenError } from './errors.ts';
@@ -10,6 +11,13 @@ import { loadSigningKey, type SigningKey } from './keys.ts';
 import type { MaskinportenSettings } from './settings.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * A token is kept at least this long, whatever `expires_in` says: with `expires_in: 0.001` the job would ask
+ * for a token before nearly every call. Should it really be dead sooner, the API's 401 makes the client drop it
+ * and fetch one (one fetch for all workers), which is no worse than asking every time.
+ */
+export const MIN_TOKEN_LIFETIME_SECONDS = 5;
 
 /** The two things the API client needs from Maskinporten. */
 export interface TokenSource {
@@ -40,6 +48,8 @@ export interface TokenProviderOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** Timeout of one token request, for the default `http`. Default 15 s. */
   readonly timeoutMs?: number;
+  /** Something for the operator that doesn't stop the run (a token lifetime below the floor). Default: none. */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface CachedToken {
@@ -69,21 +79,25 @@ export function createTokenProvider(
     options.http ??
     got.extend({
       timeout: { request: options.timeoutMs ?? 15_000 },
-      headers: { 'user-agent': userAgent(), accept: 'application/json' },
+      // Uncompressed, for the reply limit: see the API client's got instance.
+      headers: { 'user-agent': userAgent(), accept: 'application/json', 'accept-encoding': 'identity' },
     });
 
   let cached: CachedToken | undefined;
   let inFlight: Promise<string> | undefined;
+  let warnedShortLifetime = false;
 
   async function requestOnce(assertion: string): Promise<Response<string>> {
-    return http.post(endpoint, {
-      form: { grant_type: JWT_BEARER, assertion },
-      // Our loop retries with a fresh grant each time (a resent grant would be refused as "used before").
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
+    return withReplyLimit(
+      http.post(endpoint, {
+        form: { grant_type: JWT_BEARER, assertion },
+        // Our loop retries with a fresh grant each time (a resent grant would be refused as "used before").
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+      }),
+    );
   }
 
   async function fetchToken(): Promise<CachedToken> {
@@ -99,7 +113,11 @@ export function createTokenProvider(
       } catch (error) {
         lastCode = networkCode(error);
         lastStatus = undefined;
-        lastProblem = `did not answer (${lastCode})`;
+        // A reply that size is no token: a proxy's page, or a runaway server. Retried like a 5xx.
+        lastProblem =
+          error instanceof ReplyTooLargeError
+            ? `answered with a reply larger than ${describeBytes(error.limitBytes)}, not read`
+            : `did not answer (${lastCode})`;
       }
       if (response !== undefined) {
         const status = response.statusCode;
@@ -136,7 +154,18 @@ export function createTokenProvider(
     }
     const expiresIn = Number(reply?.expires_in);
     // Maskinporten always sends expires_in; without it, assume a short life rather than reuse a dead token.
-    const lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 60;
+    let lifetime = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 60;
+    if (lifetime < MIN_TOKEN_LIFETIME_SECONDS) {
+      if (!warnedShortLifetime) {
+        warnedShortLifetime = true;
+        options.onWarning?.(
+          `Maskinporten (${endpoint}) gave a token with expires_in ${expiresIn} s; it is kept for ` +
+            `${MIN_TOKEN_LIFETIME_SECONDS} s instead, so as not to ask for a token before nearly every call. ` +
+            "Check the client's token lifetime in Samarbeidsportalen (Maskinporten's default is 120 s).",
+        );
+      }
+      lifetime = MIN_TOKEN_LIFETIME_SECONDS;
+    }
     const margin =
       options.refreshMarginSeconds === undefined
         ? Math.min(30, lifetime / 4)

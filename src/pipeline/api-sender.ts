@@ -40,7 +40,9 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
       const settings: MaskinportenSettings = owner
         ? { ...access.maskinporten, consumerOrg: owner, scope: access.delegatedScope }
         : access.maskinporten;
-      tokens = createTokenProvider(settings);
+      tokens = createTokenProvider(settings, {
+        onWarning: (message) => logger.warn({ owner: owner || undefined }, message),
+      });
       tokenSources.set(owner, tokens);
     }
     return tokens;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fleetFileFormat } from '../input/file-format.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { InboxFile } from './inbox.ts';
 
@@ -22,12 +23,12 @@ export async function claimFile(
   const folder = join(archiveDir, file.owner, now.toISOString().slice(0, 10));
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const target = join(folder, `${timestamp(now)}-${file.name}`);
-  const extension = extname(file.name).toLowerCase();
   const fileId = ledger.addFile({
     owner: file.owner,
     name: file.name,
     path: target,
-    format: extension === '.xlsx' ? 'xlsx' : 'csv',
+    // An extension the reader refuses is recorded as csv: the file gets a report saying why, and no rows.
+    format: fleetFileFormat(file.name) ?? 'csv',
     sha256,
     size: file.size,
   });

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { maskIdNumbers } from '../domain/mask.ts';
 import { type Logger, setLineSink } from '../log.ts';
 import type { RunHooks } from './run.ts';
 
@@ -33,7 +34,8 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
     const seconds = (performance.now() - startedAt) / 1000;
     return seconds > 0 ? Math.round(done / seconds) : 0;
   };
-  const label = () => [...files].join(', ') || 'ferdig';
+  // The bar writes to the terminal itself, past the logger's mask: a file name may hold a fødselsnummer.
+  const label = () => maskIdNumbers([...files].join(', ')) || 'ferdig';
   const start = () => {
     if (startedAt !== 0) return;
     startedAt = performance.now();

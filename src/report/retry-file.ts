@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { type FleetFileFormat, fleetFileFormat } from '../input/file-format.ts';
 import type { LedgerRow } from '../ledger/types.ts';
 import { createWorkbookWriter, type TableColumn, TEXT_FORMAT, writeTableSheet } from './excel.ts';
 import { openPrivateOutput } from './files.ts';
@@ -80,7 +81,15 @@ async function writeXlsx(input: ReportInput, path: string): Promise<number> {
   }
 }
 
+/**
+ * The retry file's format: the input's, by the one rule (input/file-format.ts). The name decides rather than the
+ * ledger's record, which an older version wrote as csv for an .xlsm.
+ */
+export function retryFileFormat(file: ReportInput['file']): FleetFileFormat {
+  return fleetFileFormat(file.name) ?? file.format;
+}
+
 /** Writes the retry file in the input's format; returns how many rows it holds (0: the caller drops it). */
 export function writeRetryFile(input: ReportInput, path: string): Promise<number> {
-  return input.file.format === 'csv' ? writeCsv(input, path) : writeXlsx(input, path);
+  return retryFileFormat(input.file) === 'csv' ? writeCsv(input, path) : writeXlsx(input, path);
 }

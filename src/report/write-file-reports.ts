@@ -17,7 +17,7 @@ import {
   tempPathFor,
 } from './files.ts';
 import { writeOverviewSheet } from './overview.ts';
-import { writeRetryFile } from './retry-file.ts';
+import { retryFileFormat, writeRetryFile } from './retry-file.ts';
 import { rowSheets } from './row-sheets.ts';
 import { assertCounts, buildSummary } from './summary.ts';
 import type { ReportInput, ReportPaths } from './types.ts';
@@ -62,7 +62,7 @@ export async function writeFileReports(input: ReportInput, reportsDir: string): 
   };
   try {
     // The retry file first: whether it exists decides what the workbook and the summary say about it.
-    const retryName = input.file.format === 'csv' ? names.retryCsv : names.retryXlsx;
+    const retryName = retryFileFormat(input.file) === 'csv' ? names.retryCsv : names.retryXlsx;
     const retryTemp = temp(retryName);
     const retried = await writeRetryFile(input, retryTemp);
     if (retried === 0) await removeQuietly([retryTemp]);

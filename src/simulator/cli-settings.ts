@@ -47,6 +47,7 @@ export function describeSettings(sim: Simulator, demo: DemoSettings): string {
       ? `dropped ${pct(faults.shareDrop)}${faults.dropAfterApply ? ' after applying' : ''}`
       : '',
     faults.shareSlow > 0 ? `slow ${pct(faults.shareSlow)} (${faults.slowMs} ms)` : '',
+    faults.shareHuge > 0 ? `huge replies ${pct(faults.shareHuge)} (${faults.hugeBytes} bytes)` : '',
   ].filter((text) => text !== '');
   lines.push(`  Faults                           ${active.length > 0 ? active.join(', ') : 'none'}`);
   lines.push(

@@ -127,6 +127,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           record('api', 'dropped', applied);
           return;
         }
+        case 'huge': {
+          const answer = apiEndpoint.handle(req.headers.authorization, req.headers['content-type'], body);
+          sendPadded(res, answer, settings.hugeBytes);
+          record('api', answer.status, answer.record);
+          return;
+        }
         default:
           reply(res, 'api', apiEndpoint.handle(req.headers.authorization, req.headers['content-type'], body));
       }
@@ -222,6 +228,30 @@ function send(
 ): void {
   res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
+}
+
+const PAD_CHUNK = Buffer.alloc(64 * 1024, 0x20);
+
+/**
+ * `answer` padded with spaces to `size` bytes, chunked (no Content-Length, so a client can't know the size
+ * before reading), written as fast as the client reads it and no faster: the simulator never holds the reply.
+ */
+function sendPadded(res: ServerResponse, answer: EndpointReply, size: number): void {
+  res.writeHead(answer.status, { ...JSON_HEADERS, ...answer.headers });
+  let left = size - Buffer.byteLength(answer.body);
+  const more = (): void => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = left >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, left);
+      left -= chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', more);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end();
+  };
+  res.write(answer.body);
+  more();
 }
 
 /** The whole body as text, or undefined when it exceeds MAX_BODY_BYTES. */

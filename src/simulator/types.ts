@@ -45,6 +45,13 @@ export interface FaultSettings {
   retryAfterSeconds: number;
   /** Every API call answered 503 (for circuit-breaker tests). Default false. */
   down: boolean;
+  /**
+   * Share (0..1) of API calls processed as usual (the change is made) and answered with the real reply padded
+   * with spaces to `hugeBytes`, chunked, without a Content-Length: a reply no client should read whole.
+   */
+  shareHuge: number;
+  /** Size of such a reply. Default 50 MiB. */
+  hugeBytes: number;
 }
 
 export interface SimulatorOptions {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shownCode } from '../../src/commands/history.ts';
 import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
@@ -78,5 +79,21 @@ describe('leasingtaker history', () => {
     });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('There is no ledger in');
+  });
+});
+
+describe('shownCode', () => {
+  const cases: [string, string][] = [
+    ['KJORETOY_IKKE_FUNNET', 'KJORETOY_IKKE_FUNNET'],
+    ['E1001', 'E1001'],
+    ['PERSON_03899274716', 'PERSON_…'],
+    ['PERSON_03 89 92 74 716', '(code not shown)'],
+    ['Kari Nordmann', '(code not shown)'],
+    ['Nordmann', '(code not shown)'],
+    ['HTTP_400', 'HTTP_400'],
+    ['', '(code not shown)'],
+  ];
+  it.each(cases)('%s', (code, shown) => {
+    expect(shownCode(code)).toBe(shown);
   });
 });
