@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
+import { preloadReportWriter } from '../report/index.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
@@ -123,6 +124,8 @@ async function runLocked(
   for (const fileId of [...resumed, ...retries]) laneOf(ledger.file(fileId).owner).fileIds.push(fileId);
   for (const file of ready) laneOf(file.owner).inbox.push(file);
 
+  // There is work, so there will be a report: its writer loads while the first token is fetched.
+  preloadReportWriter();
   // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
   // A fleet owner whose delegation is refused stops only that owner's files.
   const refused = new Map<string, MaskinportenError>();
