@@ -144,7 +144,7 @@ interface JobResult {
 /**
  * How the job is started: `flags`, node with the launcher's heap flags (the container's command); `node`, plain
  * `node bin/leasingtaker.js` (a cron line, a process manager: the launcher adds its flags itself); `program`,
- * the launcher run as a program through its shebang (`node_modules/.bin/leasingtaker`, and what npx runs).
+ * the launcher run as a program through its shebang (what npx and a global install run).
  */
 export type StartPath = 'flags' | 'node' | 'program';
 const START_PATHS: readonly StartPath[] = ['flags', 'node', 'program'];
