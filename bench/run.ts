@@ -286,7 +286,7 @@ function note(figure: Figure): void {
   const spread = figure.runs.length > 1 ? `  [${figure.runs.map((v) => round(v)).join(', ')}]` : '';
   const verdict = figure.holds === undefined ? '' : figure.holds ? '  ✓' : '  ✗';
   process.stdout.write(
-    `  ${figure.name.padEnd(52)} ${String(round(figure.value)).padStart(9)} ${figure.unit.padEnd(8)}${
+    `  ${figure.name.padEnd(60)} ${String(round(figure.value)).padStart(9)} ${figure.unit.padEnd(8)}${
       figure.target ? ` target ${figure.target}` : ''
     }${verdict}${spread}\n`,
   );
