@@ -6,6 +6,7 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
+import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
@@ -100,6 +101,8 @@ async function runLocked(
 
   forgetUnmovedFiles(ledger, logger);
   await applyRetention(settings, ledger, logger);
+  const restMs = restMsFor(settings.settleMs);
+  await lookAgainAtTakenFiles(ledger, settings.archive, restMs, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
   for (const entry of ignored) logger.info({ file: entry.path }, `Left alone: ${entry.reason}`);
 
@@ -176,6 +179,7 @@ async function runLocked(
       logger,
       reportsDir: settings.reports,
       maxRuns: settings.maxRuns,
+      restMs,
       concurrency: settings.concurrency,
       ...(settings.sheet ? { sheet: settings.sheet } : {}),
       sender: { send: (request, options) => pool.run(owner, () => sender.send(request, options)) },
@@ -204,7 +208,7 @@ async function runLocked(
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
       if (terminate.aborted || stopAll.signal.aborted) return;
-      await work(await claimFile(ledger, settings.archive, file));
+      await work(await claimFile(ledger, settings.archive, file, { restMs }));
     }
   };
 
