@@ -8,6 +8,7 @@ import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
@@ -100,6 +101,7 @@ async function runLocked(
   for (const dir of [settings.reports, settings.archive]) await mkdir(dir, { recursive: true, mode: 0o700 });
 
   forgetUnmovedFiles(ledger, logger);
+  await removeLeftovers(settings, ledger, logger);
   await applyRetention(settings, ledger, logger);
   const restMs = restMsFor(settings.settleMs);
   await lookAgainAtTakenFiles(ledger, settings.archive, restMs, logger);
