@@ -88,7 +88,9 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       // The readers name the file they opened, the archived copy; staff know it by the name they gave it.
       const message = error.message.replaceAll(basename(record.path), record.name);
       // A half-written workbook is unreadable until it is complete: the next runs read it again once it changed.
-      if (lookBefore) ledger.recordRead(fileId, lookBefore, reading?.grew ?? false);
+      // A file read to the end but refused (only a header, and a last line held back) keeps what that read saw.
+      const look = reading?.lookIfRead() ?? lookBefore;
+      if (look) ledger.recordRead(fileId, look, reading?.grew ?? false);
       // The file is marked unreadable only once its report is out: killed in between, the next run reads (and
       // refuses) it again and writes the report then.
       ledger.setFileStatus(fileId, 'reading', message);

@@ -17,6 +17,8 @@ export interface GrowingRead {
   readonly rows: AsyncIterable<RawRow>;
   /** After `rows` is read to the end: what the last read saw. */
   look(): FileLook;
+  /** What the last read saw if `rows` was read to the end, else undefined. */
+  lookIfRead(): FileLook | undefined;
   /** Whether the file changed while it was read (then it was read again). */
   readonly grew: boolean;
   close(): Promise<void>;
@@ -72,6 +74,7 @@ export async function openGrowing(
       if (!look) throw new Error('GrowingRead.look() before its rows were read to the end');
       return look;
     },
+    lookIfRead: () => look,
     get grew() {
       return grew;
     },

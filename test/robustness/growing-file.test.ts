@@ -91,15 +91,21 @@ function cutInRow(rows: readonly PlannedRow[], cutRow: number, keep: number): { 
   return { text, cut: at + keep };
 }
 
-function expectEveryRowOnceAndWhole(install: Installation, rows: readonly PlannedRow[], file: string): void {
+/** `others`: rows that other files of the installation sent. */
+function expectEveryRowOnceAndWhole(
+  install: Installation,
+  rows: readonly PlannedRow[],
+  file: string,
+  others: readonly PlannedRow[] = [],
+): void {
   const calls = apiCalls(install.local.sim.calls);
-  const planned = new Set(rows.map((row) => row.key));
+  const planned = new Set([...rows, ...others].map((row) => row.key));
   // No call for a plate that is not in the file: a row cut short would be another vehicle's plate.
   expect(calls.filter((call) => !planned.has(callKey(call))).map(callKey)).toEqual([]);
   const perKey = new Map<string, number>();
   for (const call of calls) perKey.set(callKey(call), (perKey.get(callKey(call)) ?? 0) + 1);
   expect([...perKey.values()].every((n) => n === 1)).toBe(true);
-  expect(perKey.size).toBe(rows.length);
+  expect(perKey.size).toBe(rows.length + others.length);
   const ledger = ledgerRows(install.state).filter((row) => row.file === file);
   expect(ledger.map((row) => row.plate)).toEqual(rows.map((row) => row.plate));
   expect(ledger.map((row) => row.status)).toEqual(rows.map((row) => row.expected));
@@ -181,18 +187,27 @@ describe('a file still being written when it is taken', () => {
     writeFileSync(path, fleetCsv(rows).replace(/\r\n$/, ''));
     const anHourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path, anHourAgo, anHourAgo);
+    // And one of a single row, written the same way: until its line is read it has only a header.
+    const single = planSingles(1, 43_100);
+    const singlePath = join(install.inbox, 'en.csv');
+    writeFileSync(singlePath, fleetCsv(single).replace(/\r\n$/, ''));
+    utimesSync(singlePath, anHourAgo, anHourAgo);
 
     const firstRun = await install.run();
-    expect(firstRun.code, firstRun.stdout + firstRun.stderr).toBe(0);
+    expect(firstRun.code, firstRun.stdout + firstRun.stderr).toBe(1);
+    expect(latestSummary(install.reports, 'en.csv')?.notice).toMatch(/Siste linje/);
     expect(latestSummary(install.reports, 'hand.csv')).toMatchObject({ rows: 9 });
     expect(latestSummary(install.reports, 'hand.csv')?.notice).toMatch(/Siste linje/);
     expect(apiCalls(install.local.sim.calls)).toHaveLength(9);
+    expect(latestSummary(install.reports, 'en.csv')).toMatchObject({ rows: 0 });
 
     // The next run finds it as it was: the last line is a row after all.
     const secondRun = await install.run();
     expect(secondRun.code, secondRun.stdout + secondRun.stderr).toBe(0);
-    expectEveryRowOnceAndWhole(install, rows, 'hand.csv');
+    expectEveryRowOnceAndWhole(install, rows, 'hand.csv', single);
     expect(latestSummary(install.reports, 'hand.csv')).toMatchObject({ rows: 10 });
+    expect(latestSummary(install.reports, 'en.csv')).toMatchObject({ rows: 1, failed: 0 });
+    expect(latestSummary(install.reports, 'en.csv')?.error).toBeUndefined();
 
     // And then it is at rest: nothing more to do.
     const thirdRun = await install.run();

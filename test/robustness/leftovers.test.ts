@@ -3,6 +3,7 @@
 
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,12 +18,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { claimFile } from '../../src/pipeline/claim-file.ts';
 import {
+  apiCalls,
+  callKey,
   createInstallation,
   dropFleet,
   filesUnder,
   type Installation,
   notPrivate,
   planSingles,
+  summariesByFile,
 } from './support.ts';
 
 describe('leftovers of a killed run', () => {
@@ -116,5 +120,28 @@ describe('leftovers of a killed run', () => {
     const result = await install.run();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(readdirSync(day)).toEqual(['notater.part.txt']);
+  }, 60_000);
+
+  it('finishes a move killed between linking the file into the archive and removing its inbox name', async () => {
+    install = await createInstallation();
+    const rows = planSingles(30, 46_000);
+    dropFleet(install.inbox, 'mars.csv', rows);
+    // What a kill right after the link leaves: the record, and the same file under both names.
+    const day = join(install.archive, '2026-12-01');
+    mkdirSync(day, { recursive: true });
+    const archived = join(day, '2026-12-01T09-00-00Z-mars.csv');
+    linkSync(join(install.inbox, 'mars.csv'), archived);
+    const ledger = Ledger.open(install.state);
+    ledger.addFile({ owner: '', name: 'mars.csv', path: archived, format: 'csv', sha256: 'x', size: 1 });
+    ledger.close();
+
+    const result = await install.run();
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(readdirSync(install.inbox)).toEqual([]);
+    expect(filesUnder(install.archive)).toEqual([archived]);
+    // Taken once: every row sent once.
+    const calls = apiCalls(install.local.sim.calls).map(callKey);
+    expect(calls.sort()).toEqual(rows.map((row) => row.key).sort());
+    expect(summariesByFile(install.reports).get('mars.csv')).toHaveLength(1);
   }, 60_000);
 });
