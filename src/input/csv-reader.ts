@@ -5,7 +5,7 @@
 // An Excel `sep=;` line is removed before parsing, because Excel hides it and numbers the next line 1.
 
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -155,6 +155,21 @@ function rowError(file: string, row: number, error: unknown): FleetFileError {
   return new FleetFileError(file, `"${name}" kunne ikke leses (ved rad ${row}).`, { cause: error });
 }
 
+/** Bytes after the last line end that are only blanks (spaces, tabs, NULs, a DOS end-of-file mark) hold no row. */
+async function blankTail(path: string, from: number, size: number): Promise<boolean> {
+  if (size - from > 4096) return false;
+  const handle = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(size - from);
+    const { bytesRead } = await handle.read(tail, 0, tail.length, from);
+    return tail
+      .subarray(0, bytesRead)
+      .every((byte) => byte === 0x20 || byte === 0x09 || byte === 0 || byte === 0x1a);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {}): Promise<CsvFleetFile> {
   const name = basename(path);
   const complete = options.complete ?? true;
@@ -164,7 +179,7 @@ export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {
   if (!complete) {
     const { size } = await stat(path);
     end = await completeLinesEnd(path, size);
-    heldBack = end < size;
+    heldBack = end < size && !(await blankTail(path, end, size));
   }
   // `end` is inclusive for a read stream; a file without a complete line yields nothing at all.
   const bytes =
