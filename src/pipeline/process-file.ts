@@ -81,7 +81,15 @@ export async function processFile(context: RunContext, fileId: number): Promise<
         { ...opened, rows: growing.rows },
         columns.columns,
         startedAt,
-        () => ledger.recordRead(fileId, growing.look(), growing.grew),
+        () => {
+          ledger.recordRead(fileId, growing.look(), growing.grew);
+          if (growing.grew) {
+            context.logger.info(
+              { file: record.name, owner: record.owner || undefined },
+              `${record.name} grew while it was read (still being written): read again for its new rows.`,
+            );
+          }
+        },
       );
     } catch (error) {
       if (!(error instanceof FleetFileError)) throw error;
