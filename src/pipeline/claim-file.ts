@@ -69,7 +69,8 @@ export async function claimFile(
     // its own name, is taken anew.
     ledger.setFilePath(fileId, held);
     await rename(file.path, held);
-    await chmod(held, 0o600);
+    // Still in the inbox, where it was readable as dropped; a share that refuses chmod changes nothing there.
+    await chmod(held, 0o600).catch(() => {});
     return fileId;
   }
   // The file holds fødselsnummer: in the archive it is the owner's alone, whatever mode it was dropped with.
