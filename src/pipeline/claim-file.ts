@@ -8,7 +8,7 @@ import type { FileRecord } from '../ledger/types.ts';
 import type { InboxFile } from './inbox.ts';
 
 export interface ClaimOptions {
-  /** A file unchanged this long (by its mtime) is taken as complete; see `REST_MS` in growth.ts. */
+  /** A file unchanged this long (by its mtime) is taken as complete; see `restMsFor` in growth.ts. */
   readonly restMs: number;
   readonly now?: Date;
 }
