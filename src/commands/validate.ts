@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { print } from '../console.ts';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { FleetFileError } from '../input/types.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { ingestRows } from '../pipeline/ingest.ts';
+import { makeScratch, removeDeadScratch } from './validate-scratch.ts';
 
 export interface FileVerdict {
   readonly file: string;
@@ -26,7 +26,7 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
   const file = basename(path);
   const empty = { file, rows: 0, valid: 0, invalid: 0, problems: [], warnings: [] };
   let fleetFile: Awaited<ReturnType<typeof openFleetFile>> | undefined;
-  const scratch = mkdtempSync(join(tmpdir(), 'leasingtaker-validate-'));
+  const scratch = makeScratch();
   const ledger = Ledger.open(scratch);
   try {
     fleetFile = await openFleetFile(path, sheet ? { sheet } : {});
@@ -75,6 +75,8 @@ export async function validateCommand(
   files: string[],
   options: { sheet?: string; json?: boolean },
 ): Promise<number> {
+  // What a validate killed before left in the temp folder: a ledger of its file's rows.
+  removeDeadScratch();
   const verdicts: FileVerdict[] = [];
   for (const path of files) {
     const verdict = await validateFile(path, options.sheet);

@@ -4,11 +4,13 @@
 // so the n-th record is row n. Blank records are counted and skipped, which is why skip_empty_lines is off.
 // An Excel `sep=;` line is removed before parsing, because Excel hides it and numbers the next line 1.
 
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
+import { completeLinesEnd } from './complete-lines.ts';
 import { headerAndRows, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
 import { type FleetFile, FleetFileError } from './types.ts';
@@ -28,6 +30,16 @@ export interface CsvFleetFile extends FleetFile {
   readonly delimiter: CsvDelimiter;
   /** 'ascii' until a non-ASCII byte has been read; final once `rows` has been read to the end. */
   readonly encoding: CsvEncoding;
+}
+
+export interface CsvOpenOptions {
+  /**
+   * Whether the file is known to be complete (default true). When false, only bytes up to the last line end
+   * are read: a file still being written stops anywhere, and its last line is read once a later look finds the
+   * file complete. `lastLineHeldBack` says whether anything was left unread. (A quoted cell still open at that
+   * line end is the error it would be in a complete file; the run reads the file again once it changes.)
+   */
+  readonly complete?: boolean;
 }
 
 const CANDIDATES = [';', '\t', ','] as const;
@@ -143,10 +155,40 @@ function rowError(file: string, row: number, error: unknown): FleetFileError {
   return new FleetFileError(file, `"${name}" kunne ikke leses (ved rad ${row}).`, { cause: error });
 }
 
-export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
+/** Bytes after the last line end that are only blanks (spaces, tabs, NULs, a DOS end-of-file mark) hold no row. */
+async function blankTail(path: string, from: number, size: number): Promise<boolean> {
+  if (size - from > 4096) return false;
+  const handle = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(size - from);
+    const { bytesRead } = await handle.read(tail, 0, tail.length, from);
+    return tail
+      .subarray(0, bytesRead)
+      .every((byte) => byte === 0x20 || byte === 0x09 || byte === 0 || byte === 0x1a);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {}): Promise<CsvFleetFile> {
   const name = basename(path);
+  const complete = options.complete ?? true;
   let encoding: CsvEncoding = 'ascii';
-  const bytes: ReadStream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  let heldBack = false;
+  let end = Number.POSITIVE_INFINITY;
+  if (!complete) {
+    const { size } = await stat(path);
+    end = await completeLinesEnd(path, size);
+    heldBack = end < size && !(await blankTail(path, end, size));
+  }
+  // `end` is inclusive for a read stream; a file without a complete line yields nothing at all.
+  const bytes =
+    end === 0
+      ? Readable.from([] as Buffer[])
+      : createReadStream(path, {
+          highWaterMark: 64 * 1024,
+          ...(Number.isFinite(end) ? { end: end - 1 } : {}),
+        });
   const text = decodeText(bytes, (detected) => {
     encoding = detected;
   });
@@ -245,6 +287,9 @@ export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
       delimiter,
       get encoding() {
         return encoding;
+      },
+      get lastLineHeldBack() {
+        return heldBack;
       },
       rows,
       close,

@@ -149,7 +149,11 @@ export async function openFleetFile(
   if (mismatch) throw new FleetFileError(path, mismatch);
 
   try {
-    if (format === 'csv') return await openCsvFleetFile(path);
+    if (format === 'csv')
+      return await openCsvFleetFile(
+        path,
+        options.complete === undefined ? {} : { complete: options.complete },
+      );
     // Loaded on demand: exceljs alone adds some 30 MB to a process that only reads CSV.
     const { openXlsxFleetFile } = await import('./xlsx-reader.ts');
     return await openXlsxFleetFile(path, options);

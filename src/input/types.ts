@@ -17,6 +17,11 @@ export interface FleetFile {
   readonly headerRowNumber: number;
   /** Data rows in file order; blank rows are skipped but still counted in row numbers. */
   readonly rows: AsyncIterable<RawRow>;
+  /**
+   * A CSV opened as possibly incomplete (`complete: false`): true once `rows` is read when a last line without
+   * a line end was left unread. Absent or false otherwise.
+   */
+  readonly lastLineHeldBack?: boolean;
   /** Stops reading and frees the file (temp files, streams). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -24,6 +29,8 @@ export interface FleetFile {
 export interface OpenOptions {
   /** Worksheet name (xlsx only); default is the first visible sheet. */
   readonly sheet?: string;
+  /** CSV only: whether the file is known to be complete (default true), see `CsvOpenOptions.complete`. */
+  readonly complete?: boolean;
 }
 
 /** A file we can't read at all. The message is written for back-office staff and holds no personal data. */

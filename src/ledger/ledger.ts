@@ -284,8 +284,9 @@ export class Ledger {
     this.#stmts.setHeaders.run(JSON.stringify(headers), headerRow, csvDelimiter, id);
   }
 
+  /** Durably: the path is where the next run looks for the file. */
   setFilePath(id: number, path: string): void {
-    this.#stmts.setPath.run(path, id);
+    this.#durably(() => this.#stmts.setPath.run(path, id));
   }
 
   startFileRun(id: number): void {
@@ -309,6 +310,44 @@ export class Ledger {
 
   setRetryReport(id: number, path: string | null): void {
     this.#stmts.setRetryReport.run(path, id);
+  }
+
+  // ---- growth of a file after it was taken (see pipeline/growth.ts) ----
+
+  /**
+   * What a read of the file saw (its size and mtime, whether a last line was held back), and whether it grew
+   * while it was read. The file is not at rest until a later look says so (`settleFile`).
+   */
+  recordRead(id: number, look: FileLook, grew: boolean): void {
+    this.#stmts.recordRead.run(look.size, look.mtimeMs, look.tailHeld ? 1 : 0, grew ? 1 : 0, id);
+  }
+
+  /** What the last read of the file saw, undefined before its first. */
+  fileLook(id: number): FileLook | undefined {
+    return toLook(this.#stmts.fileById.get(id) as (FileRow & LookColumns) | undefined);
+  }
+
+  /** Files that may still change: finished (or refused), not yet at rest, with what their last read saw. */
+  unsettledFiles(): (FileRecord & { readonly look: FileLook | undefined })[] {
+    return (this.#stmts.unsettledFiles.all() as unknown as (FileRow & LookColumns)[]).map((row) => ({
+      ...toFileRecord(row),
+      look: toLook(row),
+    }));
+  }
+
+  /** The file is to be read again (it changed, or its held-back last line is now taken as complete). */
+  reopenFile(id: number, grew: boolean): void {
+    this.#stmts.reopenFile.run(grew ? 1 : 0, id);
+  }
+
+  /** Whether any file's record names this path (the job's own files are told from strangers by it). */
+  hasFileAt(path: string): boolean {
+    return this.#stmts.fileAtPath.get(path) !== undefined;
+  }
+
+  /** The file has been unchanged long enough: no later run looks at it again. */
+  settleFile(id: number): void {
+    this.#stmts.settleFile.run(id);
   }
 
   csvDelimiter(id: number): string | null {
@@ -609,6 +648,26 @@ interface FileRow {
   started_at: string | null;
   finished_at: string | null;
   runs: number;
+  grew?: number;
+}
+
+/** What a read of a file saw, for the next look to compare with. */
+export interface FileLook {
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** A last line without a line end was not read as a row. */
+  readonly tailHeld: boolean;
+}
+
+interface LookColumns {
+  read_size: number | null;
+  read_mtime_ms: number | null;
+  tail_held: number;
+}
+
+function toLook(row: (FileRow & LookColumns) | undefined): FileLook | undefined {
+  if (!row || row.read_size === null || row.read_mtime_ms === null) return undefined;
+  return { size: row.read_size, mtimeMs: row.read_mtime_ms, tailHeld: row.tail_held === 1 };
 }
 
 interface RowRow {
@@ -648,6 +707,7 @@ function toFileRecord(row: FileRow): FileRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     runs: row.runs,
+    grew: row.grew === 1,
   };
 }
 
@@ -697,6 +757,17 @@ function prepareStatements(db: DatabaseSync) {
     setRetryReport: p('UPDATE files SET retry_report = ? WHERE id = ?'),
     setHeaders: p('UPDATE files SET headers = ?, header_row = ?, csv_delimiter = ? WHERE id = ?'),
     setPath: p('UPDATE files SET path = ? WHERE id = ?'),
+    recordRead:
+      p(`UPDATE files SET read_size = ?, read_mtime_ms = ?, tail_held = ?, grew = max(grew, ?), at_rest = 0
+      WHERE id = ?`),
+    unsettledFiles: p(
+      "SELECT * FROM files WHERE at_rest = 0 AND status IN ('done', 'unreadable') AND purged = 0 ORDER BY id",
+    ),
+    reopenFile: p(
+      "UPDATE files SET status = 'reading', error = NULL, grew = max(grew, ?), finished_at = NULL WHERE id = ?",
+    ),
+    settleFile: p('UPDATE files SET at_rest = 1 WHERE id = ?'),
+    fileAtPath: p('SELECT 1 FROM files WHERE path = ? LIMIT 1'),
     startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),
     setStatus: p(
       'UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?',

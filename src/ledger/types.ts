@@ -35,6 +35,8 @@ export interface FileRecord {
   readonly finishedAt: string | null;
   /** How many runs have worked on this file (automatic retries stop after a configured number). */
   readonly runs: number;
+  /** The file changed after it was taken (a copy still being written): rows that came later were read too. */
+  readonly grew?: boolean;
 }
 
 /** One row as the report and `history` read it back. */

@@ -6,7 +6,9 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
+import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
@@ -99,7 +101,10 @@ async function runLocked(
   for (const dir of [settings.reports, settings.archive]) await mkdir(dir, { recursive: true, mode: 0o700 });
 
   forgetUnmovedFiles(ledger, logger);
+  await removeLeftovers(settings, ledger, logger);
   await applyRetention(settings, ledger, logger);
+  const restMs = restMsFor(settings.settleMs);
+  await lookAgainAtTakenFiles(ledger, settings.archive, restMs, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
   for (const entry of ignored) logger.info({ file: entry.path }, `Left alone: ${entry.reason}`);
 
@@ -176,6 +181,7 @@ async function runLocked(
       logger,
       reportsDir: settings.reports,
       maxRuns: settings.maxRuns,
+      restMs,
       concurrency: settings.concurrency,
       ...(settings.sheet ? { sheet: settings.sheet } : {}),
       sender: { send: (request, options) => pool.run(owner, () => sender.send(request, options)) },
@@ -204,7 +210,7 @@ async function runLocked(
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
       if (terminate.aborted || stopAll.signal.aborted) return;
-      await work(await claimFile(ledger, settings.archive, file));
+      await work(await claimFile(ledger, settings.archive, file, { restMs }));
     }
   };
 

@@ -18,6 +18,8 @@ export interface ReportSummary {
   /** How many of `failed` were never tried. */
   readonly pending: number;
   readonly error?: string;
+  /** What the report's Oppsummering says under "Merk" (a stopped run, a file still being written). */
+  readonly notice?: string;
   /** File names (not paths) in the same folder. */
   readonly report: string;
   readonly retry: string | null;
@@ -59,6 +61,7 @@ export function buildSummary(input: ReportInput, report: string, retry: string |
     skipped: counts.skipped,
     pending: input.pending,
     ...(file.error ? { error: file.error } : {}),
+    ...(input.notice ? { notice: input.notice } : {}),
     report,
     retry,
   };

@@ -75,3 +75,25 @@ describe('validate', () => {
     expect(run.stderr).toContain("error: unknown option '--bogus'");
   });
 });
+
+describe('what a killed validate leaves behind', () => {
+  it('is removed by the next validate, and only when its process is gone', async () => {
+    const { existsSync, mkdirSync, rmSync: remove, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    // A process id no process has: the kernel's limit is far below it.
+    const dead = join(tmpdir(), 'leasingtaker-validate-2147483646-aB3dE5');
+    const living = join(tmpdir(), `leasingtaker-validate-${process.pid}-aB3dE5`);
+    for (const dir of [dead, living]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(dir, 'ledger.sqlite'), 'rows with personal data', { mode: 0o600 });
+    }
+    try {
+      const result = await spawnCli(['validate', join(FIXTURES, 'flate-med-feil.csv')]);
+      expect(result.code).toBe(1);
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(living)).toBe(true);
+    } finally {
+      for (const dir of [dead, living]) remove(dir, { recursive: true, force: true });
+    }
+  });
+});
