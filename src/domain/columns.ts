@@ -31,6 +31,10 @@ export type FindColumnsResult =
       readonly missing: string[];
       /** The file's non-empty headers, as written. */
       readonly found: string[];
+      /** How many of the fields this row has a column for: 0 for a title or a data row. */
+      readonly recognised: number;
+      /** What it lacks, with headers to use: `kolonnen for handling (f.eks. "Handling")`. */
+      readonly lacking: string;
       readonly message: string;
     };
 
@@ -158,11 +162,21 @@ export function findColumns(headers: readonly string[]): FindColumnsResult {
   if (etternavn === undefined && !onlyOrganisations) missing.push(LABELS.etternavn);
 
   if (kjennemerke === undefined || handling === undefined || missing.length > 0) {
-    // A file without a header row shows its first data row here: mask anything that could be an identity number.
+    // A file without a header row shows its first data row here: mask anything that could be an identity number,
+    // also when written in groups (`010170 12345`).
     const found = headers
-      .map((header) => header.trim().replace(/\d{9,}/g, maskId))
+      .map((header) => header.trim().replace(/\d(?:[ .-]?\d){8,}/g, maskId))
       .filter((header) => header !== '');
-    return { ok: false, missing, found, message: missingMessage(missing, found) };
+    const recognised = [
+      kjennemerke,
+      handling,
+      fodselsnummer,
+      organisasjonsnummer,
+      leasingtakerId,
+      etternavn,
+    ].filter((column) => column !== undefined).length;
+    const lacking = lackingText(missing);
+    return { ok: false, missing, found, recognised, lacking, message: missingMessage(lacking, found) };
   }
   return {
     ok: true,
@@ -213,9 +227,12 @@ function rankOf(header: string, names: (typeof SYNONYMS)[Field]): number | undef
   return undefined;
 }
 
-function missingMessage(missing: readonly string[], found: readonly string[]): string {
+function lackingText(missing: readonly string[]): string {
   const named = missing.map((label) => `${label} (f.eks. ${EXAMPLES[label] ?? label})`);
-  const what = named.length === 1 ? `kolonnen for ${named[0]}` : `kolonnene for ${joinNorwegian(named)}`;
+  return named.length === 1 ? `kolonnen for ${named[0]}` : `kolonnene for ${joinNorwegian(named)}`;
+}
+
+function missingMessage(what: string, found: readonly string[]): string {
   const seen =
     found.length === 0
       ? 'Overskriftsraden er tom.'

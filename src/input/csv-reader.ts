@@ -9,9 +9,10 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
-import { headerAndRows, tidyText } from './row-shape.ts';
+import { findHeader, noHeaderMessage } from './header-search.ts';
+import { rowsAfterHeader, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
-import { type FleetFile, FleetFileError } from './types.ts';
+import { type FleetFile, FleetFileError, type HeaderCheck } from './types.ts';
 
 /** Longest record we accept. A longer one is almost always an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_CHARS = 1_000_000;
@@ -143,7 +144,7 @@ function rowError(file: string, row: number, error: unknown): FleetFileError {
   return new FleetFileError(file, `"${name}" kunne ikke leses (ved rad ${row}).`, { cause: error });
 }
 
-export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
+export async function openCsvFleetFile(path: string, header?: HeaderCheck): Promise<CsvFleetFile> {
   const name = basename(path);
   let encoding: CsvEncoding = 'ascii';
   const bytes: ReadStream = createReadStream(path, { highWaterMark: 64 * 1024 });
@@ -231,17 +232,23 @@ export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
       }
     };
 
-    const { headers, headerRowNumber, rows } = await headerAndRows(
-      nextRow,
-      close,
-      () => new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`),
-    );
+    const search = await findHeader(nextRow, header);
+    if (!search.found) {
+      throw new FleetFileError(
+        path,
+        search.looked.length === 0
+          ? `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`
+          : `"${name}": ${noHeaderMessage(search.looked)}`,
+      );
+    }
+    const { headers, headerRowNumber, rows } = rowsAfterHeader(search.header, nextRow, close);
 
     return {
       path,
       format: 'csv',
       headers,
       headerRowNumber,
+      rowsAbove: search.above,
       delimiter,
       get encoding() {
         return encoding;

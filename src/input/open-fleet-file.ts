@@ -156,7 +156,7 @@ export async function openFleetFile(
   if (mismatch) throw new FleetFileError(path, mismatch);
 
   try {
-    if (format === 'csv') return await openCsvFleetFile(path);
+    if (format === 'csv') return await openCsvFleetFile(path, options.header);
     // Loaded on demand: exceljs alone adds some 30 MB to a process that only reads CSV.
     const { openXlsxFleetFile } = await import('./xlsx-reader.ts');
     return await openXlsxFleetFile(path, options);
