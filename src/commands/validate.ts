@@ -12,6 +12,8 @@ export interface FileVerdict {
   readonly rows: number;
   readonly valid: number;
   readonly invalid: number;
+  /** Rows hidden in the workbook (filtered out or hidden by hand): not sent. */
+  readonly hiddenRows: readonly number[];
   readonly problems: readonly { readonly row: number; readonly column: string; readonly reason: string }[];
   readonly warnings: readonly string[];
   readonly error?: string;
@@ -23,12 +25,12 @@ export interface FileVerdict {
  */
 export async function validateFile(path: string, sheet?: string): Promise<FileVerdict> {
   const file = basename(path);
-  const empty = { file, rows: 0, valid: 0, invalid: 0, problems: [], warnings: [] };
+  const empty = { file, rows: 0, valid: 0, invalid: 0, hiddenRows: [], problems: [], warnings: [] };
   let fleetFile: Awaited<ReturnType<typeof openFleetFile>> | undefined;
   const scratch = mkdtempSync(join(tmpdir(), 'leasingtaker-validate-'));
   const ledger = Ledger.open(scratch);
   try {
-    fleetFile = await openFleetFile(path, sheet ? { sheet } : {});
+    fleetFile = await openFleetFile(path, { header: findColumns, ...(sheet ? { sheet } : {}) });
     const columns = findColumns(fleetFile.headers);
     if (!columns.ok) return { ...empty, error: columns.message };
     const fileId = ledger.addFile({
@@ -52,11 +54,15 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
     for (const row of ledger.rowsWithStatus(fileId, ['invalid'])) {
       for (const problem of row.problems) problems.push({ row: row.rowNumber, ...problem });
     }
+    const hiddenRows = [...ledger.rowsWithStatus(fileId, ['skipped'])]
+      .filter((row) => row.skipReason === 'hidden')
+      .map((row) => row.rowNumber);
     return {
       file,
       rows: counts.rows,
-      valid: counts.rows - counts.invalid,
+      valid: counts.rows - counts.invalid - hiddenRows.length,
       invalid: counts.invalid,
+      hiddenRows,
       problems,
       warnings: columns.warnings,
     };
@@ -90,7 +96,21 @@ function describe(verdict: FileVerdict): string {
     `${verdict.invalid === 0 ? '✓' : '✗'} ${verdict.file}: ${verdict.rows} rows, ${verdict.valid} valid, ${verdict.invalid} invalid`,
   ];
   for (const warning of verdict.warnings) lines.push(`  note: ${warning}`);
+  if (verdict.hiddenRows.length > 0) lines.push(`  ${hiddenRowsText(verdict.hiddenRows)}`);
   for (const problem of verdict.problems)
     lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
   return `${lines.join('\n')}\n\n`;
+}
+
+/** "Skjult i Excel, ikke sendt: rad 5–6, 9": the hidden rows as ranges, so 10,000 filtered rows stay one line. */
+export function hiddenRowsText(rows: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j + 1 < rows.length && (rows[j + 1] as number) === (rows[j] as number) + 1) j++;
+    ranges.push(i === j ? `${rows[i]}` : `${rows[i]}–${rows[j]}`);
+    i = j + 1;
+  }
+  const shown = ranges.length > 20 ? [...ranges.slice(0, 20), '…'] : ranges;
+  return `Skjult i Excel, ikke sendt: ${rows.length === 1 ? 'rad' : 'rader'} ${shown.join(', ')}`;
 }

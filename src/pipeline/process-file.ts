@@ -7,6 +7,7 @@ import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
+import { layoutOf } from './file-layout.ts';
 import { ingestRows } from './ingest.ts';
 
 /** What one run shares between the files it processes. */
@@ -57,12 +58,16 @@ export async function processFile(context: RunContext, fileId: number): Promise<
   let fleetFile: FleetFile | undefined;
   if (record.status === 'reading') {
     try {
-      const opened = await openFleetFile(record.path, context.sheet ? { sheet: context.sheet } : {});
+      const opened = await openFleetFile(record.path, {
+        header: findColumns,
+        ...(context.sheet ? { sheet: context.sheet } : {}),
+      });
       fleetFile = opened;
       const columns = findColumns(opened.headers);
       if (!columns.ok) throw new FleetFileError(record.name, columns.message);
       const delimiter = opened.format === 'csv' ? opened.delimiter : null;
       ledger.setFileHeaders(fileId, opened.headers, opened.headerRowNumber, delimiter);
+      ledger.setFileLayout(fileId, layoutOf(opened));
       return await ingestAndSend(context, fileId, opened, columns.columns, startedAt);
     } catch (error) {
       if (!(error instanceof FleetFileError)) throw error;
@@ -206,6 +211,7 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
+      hidden: ledger.hiddenCount(fileId),
       givenUp: ledger.givenUpCount(fileId, context.maxRuns),
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),

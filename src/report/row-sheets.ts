@@ -3,7 +3,7 @@
 
 import type { LedgerRow, RowStatus } from '../ledger/types.ts';
 import { DATE_TIME_FORMAT, INTEGER_FORMAT, type TableColumn, TEXT_FORMAT } from './excel.ts';
-import { failureText, handlingText } from './row-texts.ts';
+import { failureText, handlingText, skipText } from './row-texts.ts';
 
 export interface RowSheet {
   readonly name: string;
@@ -106,6 +106,7 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
     tabColor: 'FFA5A5A5',
     own: [
       handling,
+      text('Årsak', 34, skipText),
       {
         header: 'Gjort tidligere',
         maxWidth: 18,

@@ -96,7 +96,7 @@ describe('writeFileReports', () => {
       Stoppet: ['Handling', 'Merknadskode', 'Merknad'],
       Feilet: ['Handling', 'Feil', 'HTTP-status', 'Forsøk', 'Kjøringer'],
       Ugyldig: ['Kolonne', 'Årsak'],
-      'Hoppet over': ['Handling', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
+      'Hoppet over': ['Handling', 'Årsak', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
     };
     for (const [name, columns] of Object.entries(own)) {
       expect(headerTexts(sheet(workbook, name))).toEqual(['Rad', 'Kjennemerke', ...columns, ...input]);
@@ -259,6 +259,7 @@ describe('writeFileReports', () => {
       invalid: 1,
       skipped: 1,
       pending: 1,
+      hidden: 0,
       report: 'flåte.2025-03-04T09-00-01.xlsx',
       retry: 'flåte.2025-03-04T09-00-01.igjen.csv',
     });
