@@ -18,9 +18,18 @@ describe('validate', () => {
       expect(verdict.error).toBeUndefined();
       expect(verdict.rows).toBeGreaterThan(0);
       expect(verdict.problems).toEqual([]);
-      expect(verdict.valid).toBe(verdict.rows);
+      expect(verdict.valid + verdict.hiddenRows.length).toBe(verdict.rows);
     },
   );
+
+  it('names the rows hidden in Excel, which are not sent (fixtures/flate-skjulte-rader.xlsx)', async () => {
+    const verdict = await validateFile(join(FIXTURES, 'flate-skjulte-rader.xlsx'));
+    expect(verdict).toMatchObject({ rows: 6, valid: 3, invalid: 0, hiddenRows: [3, 5, 7] });
+    const printed = await spawnCli(['validate', join(FIXTURES, 'flate-skjulte-rader.xlsx')]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('Skjult i Excel, ikke sendt: rader 3, 5, 7');
+    expect(printed.stdout).not.toMatch(/\d{11}/);
+  });
 
   it('names the row, column and reason of each invalid row as Excel numbers them', async () => {
     const verdict = await validateFile(join(FIXTURES, 'flate-med-feil.csv'));

@@ -1,8 +1,9 @@
 // Issue 14, items 1, 2, 3 and 7, end to end: fleet files as staff make them go through `run` against the
 // simulator and through `validate`, and the report says what was read, from where, and what was not sent.
 
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateFile } from '../../src/commands/validate.ts';
@@ -10,6 +11,7 @@ import { fnr } from '../domain/synthetic.ts';
 import { c, officeXlsx, row, STYLE } from '../input/office-package.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const A = fnr({ day: 1, month: 1, year: 1970, individ: 200 });
 const B = fnr({ day: 17, month: 5, year: 1985 });
 const C = fnr({ day: 29, month: 2, year: 1996 });
@@ -295,5 +297,36 @@ describe('fleet files as staff make them, through run and validate', () => {
     const sheets = await readSheets(reports(harness).xlsx);
     expect(column(sheets.get('Vellykket'), 'Start')).toEqual(['24.12.2026']);
     expect(column(sheets.get('Vellykket'), 'Rad')).toEqual([2]);
+  });
+
+  it('sends none of the rows LibreOffice hid, and says so per row (fixtures/flate-skjulte-rader.xlsx)', async () => {
+    copyFileSync(join(FIXTURES, 'flate-skjulte-rader.xlsx'), join(harness.inbox, 'flate-skjulte-rader.xlsx'));
+    const result = await harness.run();
+    expect(result.exitCode).toBe(0);
+    expect(apiPlates(harness)).toEqual(['CU10070', 'CU10072', 'CU10074']);
+    const { xlsx, summary } = reports(harness);
+    expect(summary).toMatchObject({ rows: 6, ok: 3, skipped: 3, hidden: 3 });
+    const sheets = await readSheets(xlsx);
+    expect(column(sheets.get('Hoppet over'), 'Rad')).toEqual([3, 5, 7]);
+    expect(column(sheets.get('Hoppet over'), 'Handling')).toEqual(['Opprette', 'Avslutte', 'Opprette']);
+  });
+
+  it("reads the fleet after LibreOffice's cover sheet and title rows (fixtures/flate-forside-tittelrader.xlsx)", async () => {
+    copyFileSync(join(FIXTURES, 'flate-forside-tittelrader.xlsx'), join(harness.inbox, 'forside.xlsx'));
+    const result = await harness.run();
+    expect(result.exitCode).toBe(0);
+    const sheets = await readSheets(reports(harness).xlsx);
+    expect(column(sheets.get('Vellykket'), 'Rad')).toEqual([5, 6, 7, 8]);
+    expect(column(sheets.get('Vellykket'), 'Startdato')).toEqual([
+      '02.03.2026',
+      '15.03.2026',
+      '29.02.2024',
+      '01.04.2026',
+    ]);
+    const overview = text(sheets.get('Oppsummering'));
+    expect(overview).toContain('"Ark","Biler","Arket «Forside» foran');
+    expect(overview).toContain(
+      'rad 1 («Flåteliste mars 2026»), rad 2 («Utarbeidet av: økonomi, 02.03.2026») og tomme rader.',
+    );
   });
 });
