@@ -111,6 +111,13 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
         'Rader som alt er gjort, hoppes over.',
     );
   }
+  const hidden = input.hidden ?? 0;
+  if (hidden > 0) {
+    todo.push(
+      `Hoppet over: ${hidden} rad(er) er skjult i Excel og ble ikke sendt (se arket Hoppet over). ` +
+        'Skal de sendes: vis radene og legg filen i innboksen på nytt. Rader som alt er gjort, hoppes over.',
+    );
+  }
   if (todo.length === 0) todo.push('Ingenting – alle radene er ferdige.');
   return todo;
 }

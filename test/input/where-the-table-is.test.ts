@@ -300,4 +300,20 @@ describe('rows hidden in Excel (issue 14.3)', () => {
         .map((i) => i + 2),
     );
   });
+
+  it('gives every formula error as Excel shows it, however the bytes are cut, and leaves look-alike text alone', async () => {
+    const rowsXml = Array.from({ length: 3000 }, (_, i) => {
+      const r = i + 2;
+      return `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>CU${30000 + i}</t></is></c><c r="B${r}" t="e"><f>VLOOKUP(A${r},X!A:B,2,0)</f><v>#N/A</v></c><c r="C${r}" t="inlineStr"><is><t>a t="e" b</t></is></c></row>`;
+    });
+    const parts = xlsxParts([
+      {
+        name: 'Biler',
+        sheetData: `<row r="1"><c r="A1" t="inlineStr"><is><t>Kjennemerke</t></is></c><c r="B1" t="inlineStr"><is><t>Oppslag</t></is></c><c r="C1" t="inlineStr"><is><t>Notat</t></is></c></row>${rowsXml.join('')}`,
+      },
+    ]);
+    const { rows } = await readAll(await writeBytes(file('feil.xlsx'), zipBytes(parts)));
+    expect(rows).toHaveLength(3000);
+    expect(rows.every((r) => r.cells[1] === '#N/A' && r.cells[2] === 'a t="e" b')).toBe(true);
+  });
 });

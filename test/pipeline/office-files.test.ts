@@ -161,6 +161,8 @@ describe('fleet files as staff make them, through run and validate', () => {
       '"Ark","Biler","Arket «Forside» foran har ingen overskriftsrad med kolonnene, og ble ikke lest."',
     );
     expect(overview).toContain('"herav skjult i Excel",2');
+    expect(overview).toContain('Hoppet over: 2 rad(er) er skjult i Excel og ble ikke sendt');
+    expect(overview).not.toContain('Ingenting – alle radene er ferdige.');
   });
 
   it('reads a workbook with the parts Excel writes, in the 1904 date system, with the right values (14.7)', async () => {
