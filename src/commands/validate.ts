@@ -5,6 +5,7 @@ import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { FleetFileError } from '../input/types.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { layoutNotes } from '../pipeline/file-layout.ts';
 import { ingestRows } from '../pipeline/ingest.ts';
 
 export interface FileVerdict {
@@ -64,7 +65,7 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
       invalid: counts.invalid,
       hiddenRows,
       problems,
-      warnings: columns.warnings,
+      warnings: [...columns.warnings, ...layoutNotes(fleetFile)],
     };
   } catch (error) {
     if (error instanceof FleetFileError) return { ...empty, error: error.message };

@@ -28,6 +28,8 @@ export interface ChosenSheet {
   readonly search: Extract<HeaderSearch, { found: true }>;
   /** Visible sheets before it that were looked at and had no header row. */
   readonly passedOver: readonly string[];
+  /** Visible sheets after it that have a header row too, and are not read: worth a word to the clerk. */
+  readonly alsoWithColumns: readonly string[];
 }
 
 export function quoteName(name: string): string {
@@ -60,6 +62,23 @@ async function search(
   }
 }
 
+/** The names of those of `sheets` whose first rows hold a header row; each is read that far only. */
+async function sheetsWithHeader(
+  sheets: readonly SheetPart[],
+  open: (sheet: SheetPart) => Promise<SheetRows>,
+  options: OpenOptions,
+): Promise<string[]> {
+  const names: string[] = [];
+  for (const sheet of sheets) {
+    const looked = await search(sheet, open, options);
+    if (looked.search.found) {
+      await looked.rows.stop();
+      names.push(sheet.name);
+    }
+  }
+  return names;
+}
+
 export async function chooseSheet(
   path: string,
   sheets: readonly SheetPart[],
@@ -85,7 +104,9 @@ export async function chooseSheet(
       );
     }
     const looked = await search(sheet, open, options);
-    if (looked.search.found) return { sheet, rows: looked.rows, search: looked.search, passedOver: [] };
+    if (looked.search.found) {
+      return { sheet, rows: looked.rows, search: looked.search, passedOver: [], alsoWithColumns: [] };
+    }
     throw oneSheetError(sheet, looked.search.looked);
   }
 
@@ -99,28 +120,35 @@ export async function chooseSheet(
     );
   }
   const misses: { sheet: SheetPart; looked: Extract<HeaderSearch, { found: false }>['looked'] }[] = [];
-  for (const sheet of visible) {
+  for (const [index, sheet] of visible.entries()) {
     const looked = await search(sheet, open, options);
     if (looked.search.found) {
+      // Only with a header rule: without one every sheet with a row would count.
+      const later = options.header ? visible.slice(index + 1) : [];
+      let alsoWithColumns: string[];
+      try {
+        alsoWithColumns = await sheetsWithHeader(later, open, options);
+      } catch (error) {
+        await looked.rows.stop();
+        throw error;
+      }
       return {
         sheet,
         rows: looked.rows,
         search: looked.search,
         passedOver: misses.map((miss) => miss.sheet.name),
+        alsoWithColumns,
       };
     }
     misses.push({ sheet, looked: looked.search.looked });
   }
 
   // No visible sheet has the columns. A hidden one that has them is the likely mistake: say how to show it.
-  const hiddenWithColumns: string[] = [];
-  for (const sheet of sheets.filter((s) => s.hidden)) {
-    const looked = await search(sheet, open, options);
-    if (looked.search.found) {
-      await looked.rows.stop();
-      hiddenWithColumns.push(sheet.name);
-    }
-  }
+  const hiddenWithColumns = await sheetsWithHeader(
+    sheets.filter((s) => s.hidden),
+    open,
+    options,
+  );
   const showHidden =
     hiddenWithColumns.length === 0
       ? ''

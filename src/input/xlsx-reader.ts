@@ -91,6 +91,8 @@ export interface XlsxFleetFile extends FleetFile {
   readonly sheets: readonly XlsxSheetInfo[];
   /** Visible sheets before `sheet` that were passed over: none of their first rows is a header row. */
   readonly passedOver: readonly string[];
+  /** Visible sheets after `sheet` with a header row too; not read. */
+  readonly alsoWithColumns: readonly string[];
 }
 
 function damaged(path: string, cause: unknown): FleetFileError {
@@ -344,6 +346,7 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
       sheet: chosen.sheet.name,
       sheets: sheetInfos,
       passedOver: chosen.passedOver,
+      alsoWithColumns: chosen.alsoWithColumns,
       rows,
       close,
     };

@@ -45,6 +45,8 @@ export interface FileLayout {
   readonly sheet?: string;
   /** Visible sheets before it without a header row (a cover sheet). */
   readonly passedOver?: readonly string[];
+  /** Visible sheets after it that have a header row too, and were not read. */
+  readonly alsoWithColumns?: readonly string[];
   /** Non-blank rows above the header row, not read as data. */
   readonly rowsAbove?: readonly { readonly rowNumber: number; readonly text: string }[];
 }

@@ -21,6 +21,8 @@ export function layoutLines(file: FileRecord): (readonly [string, string, string
         ? ''
         : `${passed.length === 1 ? 'Arket' : 'Arkene'} ${passed.map(quoteName).join(', ')} foran har ingen overskriftsrad med kolonnene, og ble ikke lest.`,
     ]);
+    if (layout.alsoWithColumns?.length)
+      lines.push(['Andre ark', '', alsoWithColumnsText(layout.sheet, layout.alsoWithColumns)]);
   }
   const above = layout.rowsAbove ?? [];
   if (file.headerRowNumber > 1) {
@@ -34,4 +36,13 @@ export function layoutLines(file: FileRecord): (readonly [string, string, string
     ]);
   }
   return lines;
+}
+
+/** For a workbook with more than one sheet holding the columns: the first is read, the others are named. */
+export function alsoWithColumnsText(sheet: string, others: readonly string[]): string {
+  const names = others.map((name) => quoteName(name)).join(', ');
+  return (
+    `${others.length === 1 ? 'Arket' : 'Arkene'} ${names} har også kolonnene, men ble ikke lest: bare det første arket ` +
+    `med kolonnene (${quoteName(sheet)}) leses. Skal ${others.length === 1 ? 'det' : 'de'} sendes, legg ${others.length === 1 ? 'det' : 'dem'} i en egen fil.`
+  );
 }

@@ -3,6 +3,7 @@
 // a header row is told, never with a fødselsnummer in it.
 
 import { describe, expect, it } from 'vitest';
+import { validateFile } from '../../src/commands/validate.ts';
 import { findColumns } from '../../src/domain/columns.ts';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import type { XlsxFleetFile } from '../../src/input/xlsx-reader.ts';
@@ -189,6 +190,13 @@ describe('a cover sheet before the fleet (issue 14.2)', () => {
     const { file: opened, rows } = await readAll(path, { ...byColumns, sheet: 'april' });
     expect((opened as XlsxFleetFile).sheet).toBe('April');
     expect(rows[0]?.rowNumber).toBe(4);
+    // Without --sheet the first is read, and the other one is named, not silently left out.
+    const first = (await readAll(path, byColumns)).file as XlsxFleetFile;
+    expect([first.sheet, first.alsoWithColumns]).toEqual(['Mars', ['April']]);
+    const verdict = await validateFile(path);
+    expect(verdict.warnings).toEqual([
+      'Arket «April» har også kolonnene, men ble ikke lest: bare det første arket med kolonnene («Mars») leses. Skal det sendes, legg det i en egen fil.',
+    ]);
     const error = await rejection(
       openFleetFile(
         await writeBytes(
