@@ -70,7 +70,14 @@ async function sheetsWithHeader(
 ): Promise<string[]> {
   const names: string[] = [];
   for (const sheet of sheets) {
-    const looked = await search(sheet, open, options);
+    let looked: Awaited<ReturnType<typeof search>>;
+    try {
+      looked = await search(sheet, open, options);
+    } catch (error) {
+      // Looked at only for a note: a sheet that can't be read (damaged, too large) is not the file's problem.
+      if (error instanceof FleetFileError) continue;
+      throw error;
+    }
     if (looked.search.found) {
       await looked.rows.stop();
       names.push(sheet.name);

@@ -191,8 +191,15 @@ describe('a cover sheet before the fleet (issue 14.2)', () => {
     expect((opened as XlsxFleetFile).sheet).toBe('April');
     expect(rows[0]?.rowNumber).toBe(4);
     // Without --sheet the first is read, and the other one is named, not silently left out.
-    const first = (await readAll(path, byColumns)).file as XlsxFleetFile;
+    const mars = await readAll(path, byColumns);
+    const first = mars.file as XlsxFleetFile;
     expect([first.sheet, first.alsoWithColumns]).toEqual(['Mars', ['April']]);
+    expect(mars.rows.map((r) => [r.rowNumber, r.cells[0]])).toEqual([
+      [2, 'CU20001'],
+      [3, 'CU20002'],
+      [4, 'CU20003'],
+      [5, 'CU20004'],
+    ]);
     const verdict = await validateFile(path);
     expect(verdict.warnings).toEqual([
       'Arket «April» har også kolonnene, men ble ikke lest: bare det første arket med kolonnene («Mars») leses. Skal det sendes, legg det i en egen fil.',
@@ -323,5 +330,24 @@ describe('rows hidden in Excel (issue 14.3)', () => {
     const { rows } = await readAll(await writeBytes(file('feil.xlsx'), zipBytes(parts)));
     expect(rows).toHaveLength(3000);
     expect(rows.every((r) => r.cells[1] === '#N/A' && r.cells[2] === 'a t="e" b')).toBe(true);
+  });
+});
+
+describe('sheets looked at only for a note (issue 14.2)', () => {
+  it('reads the fleet sheet when a later sheet, looked at only for a note, is damaged', async () => {
+    const parts = xlsxParts([
+      { name: 'Biler', sheetData: fleetRows(1).join('') },
+      { name: 'Ødelagt', sheetData: '' },
+    ]);
+    delete parts['xl/worksheets/sheet2.xml'];
+    const { file: opened, rows } = await readAll(
+      await writeBytes(file('ødelagt-ark.xlsx'), zipBytes(parts)),
+      byColumns,
+    );
+    expect([(opened as XlsxFleetFile).sheet, (opened as XlsxFleetFile).alsoWithColumns]).toEqual([
+      'Biler',
+      [],
+    ]);
+    expect(rows).toHaveLength(4);
   });
 });
