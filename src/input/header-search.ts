@@ -49,9 +49,13 @@ export async function findHeader(
   return { found: false, looked };
 }
 
-/** Plates, dates and identity numbers have runs of digits; headers and titles rarely do. */
+/**
+ * Plates, dates and identity numbers have runs of digits; headers rarely do. A title ("Flåteliste mars 2026")
+ * may, but stands alone in its row, where a data row has a cell per column.
+ */
 function looksLikeData(cells: readonly string[]): boolean {
-  return cells.some((cell) => DATA_NUMBER.test(cell.replace(/[\s-]/g, '')));
+  const filled = cells.filter((cell) => cell !== '');
+  return filled.length > 1 && filled.some((cell) => DATA_NUMBER.test(cell.replace(/[\s-]/g, '')));
 }
 
 function rowText(cells: readonly string[]): string {

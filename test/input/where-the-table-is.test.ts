@@ -109,6 +109,15 @@ describe('title rows above the header (issue 14.1)', () => {
     for (const secret of [A, B, A.slice(6), 'Hansen', 'Berg']) expect(error.message).not.toContain(secret);
   });
 
+  it('shows a title with a year as a title, not as a row of data', async () => {
+    const path = await writeBytes(
+      file('bare-tittel.csv'),
+      `Flåteliste mars 2026\nCU20001;OPPRETTE;${A};Hansen\n`,
+    );
+    const error = await rejection(openFleetFile(path, byColumns));
+    expect(error.message).toMatch(/i radene 1–2\. Rad 1 har: "Flåteliste mars 2026"\.$/);
+  });
+
   it('never repeats a fødselsnummer, not even one written in groups in the row that came closest', async () => {
     const path = await writeBytes(
       file('nesten.csv'),
