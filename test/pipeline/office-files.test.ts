@@ -331,4 +331,44 @@ describe('fleet files as staff make them, through run and validate', () => {
       'rad 1 («Flåteliste mars 2026»), rad 2 («Utarbeidet av: økonomi, 02.03.2026») og tomme rader.',
     );
   });
+
+  it('sends the rows once shown and the file dropped again, and nothing that went through before', async () => {
+    const book = (hidden: readonly number[]) =>
+      officeXlsx({
+        sharedStrings: [],
+        sheets: [
+          {
+            name: 'Biler',
+            autoFilter: 'A1:D4',
+            rows: [
+              row(
+                1,
+                ['Kjennemerke', 'Handling', 'Fødselsnummer', 'Etternavn'].map((h, i) =>
+                  c.inline(`${'ABCD'[i]}1`, h),
+                ),
+              ),
+              ...[A, B, C].map((person, i) =>
+                row(
+                  i + 2,
+                  [
+                    c.inline(`A${i + 2}`, `CU2004${i}`),
+                    c.inline(`B${i + 2}`, 'OPPRETTE'),
+                    c.inline(`C${i + 2}`, person),
+                    c.inline(`D${i + 2}`, 'Hansen'),
+                  ],
+                  { hidden: hidden.includes(i + 2) },
+                ),
+              ),
+            ],
+          },
+        ],
+      });
+    writeFileSync(join(harness.inbox, 'mars.xlsx'), book([3, 4]));
+    await harness.run();
+    expect(apiPlates(harness)).toEqual(['CU20040']);
+    writeFileSync(join(harness.inbox, 'mars.xlsx'), book([]));
+    const second = await harness.run();
+    expect(second.files[0]?.counts).toMatchObject({ rows: 3, ok: 2, skipped: 1 });
+    expect(apiPlates(harness)).toEqual(['CU20040', 'CU20041', 'CU20042']);
+  });
 });
