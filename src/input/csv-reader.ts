@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
-import { findHeader, noHeaderMessage } from './header-search.ts';
+import { findHeader, HEADER_SEARCH_ROWS, noHeaderMessage } from './header-search.ts';
 import { rowsAfterHeader, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
 import { type FleetFile, FleetFileError, type HeaderCheck } from './types.ts';
@@ -54,8 +54,9 @@ function skipLineBreak(text: string, at: number): number {
 }
 
 /**
- * Finds the delimiter from the `sep=` line or the first non-blank line, counting candidates outside quotes.
- * Returns undefined when `text` doesn't yet hold a whole header line and more may come.
+ * Finds the delimiter from the `sep=` line or the first non-blank line that holds a candidate, counting them
+ * outside quotes: a title above the table ("Flåteliste mars 2026") may have none, and must not decide it.
+ * Returns undefined when `text` doesn't yet hold such a line and more may come.
  */
 function readPreamble(text: string, final: boolean): Preamble | undefined {
   const firstEnd = lineEnd(text, 0);
@@ -68,7 +69,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
   }
 
   let at = 0;
-  while (at < text.length) {
+  let linesWithout = 0;
+  while (at < text.length && linesWithout < HEADER_SEARCH_ROWS) {
     const counts = new Map<string, number>();
     let inQuotes = false;
     let blank = true;
@@ -98,7 +100,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
           delimiter = candidate;
         }
       }
-      return { delimiter, text };
+      if (best > 0) return { delimiter, text };
+      linesWithout += 1;
     }
     if (end < 0) break;
     at = skipLineBreak(text, end);

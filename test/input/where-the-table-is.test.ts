@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateFile } from '../../src/commands/validate.ts';
 import { findColumns } from '../../src/domain/columns.ts';
+import type { CsvFleetFile } from '../../src/input/csv-reader.ts';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import type { XlsxFleetFile } from '../../src/input/xlsx-reader.ts';
 import { fnr } from '../domain/synthetic.ts';
@@ -35,6 +36,16 @@ describe('title rows above the header (issue 14.1)', () => {
     expect(opened.rowsAbove).toEqual([{ rowNumber: 1, text: 'Flåteliste mars 2026' }]);
     expect(rows.map((r) => r.rowNumber)).toEqual([4, 5]);
     expect(rows[0]?.cells).toEqual(['CU20001', 'OPPRETTE', A, 'Hansen']);
+  });
+
+  it('takes the delimiter from the header, not from a title line without any', async () => {
+    const path = await writeBytes(
+      file('tittel-komma.csv'),
+      `Flåteliste mars 2026\n\nKjennemerke,Handling,Fødselsnummer,Etternavn\nCU20001,OPPRETTE,${A},"Hansen, Kari"\n`,
+    );
+    const { file: opened, headerRowNumber, rows } = await readAll(path, byColumns);
+    expect([(opened as CsvFleetFile).delimiter, headerRowNumber]).toEqual([',', 3]);
+    expect(rows).toEqual([{ rowNumber: 4, cells: ['CU20001', 'OPPRETTE', A, 'Hansen, Kari'] }]);
   });
 
   it('finds it below a merged title cell and an "Utarbeidet av" row in an .xlsx', async () => {
