@@ -55,9 +55,11 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
     for (const row of ledger.rowsWithStatus(fileId, ['invalid'])) {
       for (const problem of row.problems) problems.push({ row: row.rowNumber, ...problem });
     }
-    const hiddenRows = [...ledger.rowsWithStatus(fileId, ['skipped'])]
-      .filter((row) => row.skipReason === 'hidden')
-      .map((row) => row.rowNumber);
+    // Row numbers only: a filter may hide most of a 200,000-row file.
+    const hiddenRows: number[] = [];
+    for (const row of ledger.rowsWithStatus(fileId, ['skipped'])) {
+      if (row.skipReason === 'hidden') hiddenRows.push(row.rowNumber);
+    }
     return {
       file,
       rows: counts.rows,
