@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { validateFile } from '../../src/commands/validate.ts';
+import { hiddenRowsText, validateFile } from '../../src/commands/validate.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -58,5 +58,16 @@ describe('validate', () => {
     const refused = await spawnCli(['validate', join(FIXTURES, 'README.md')]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/\.xlsx|CSV/);
+  });
+
+  it.each([
+    [[4], 'Skjult i Excel, ikke sendt: rad 4'],
+    [[5, 6, 7, 9], 'Skjult i Excel, ikke sendt: rader 5–7, 9'],
+    [
+      Array.from({ length: 50 }, (_, i) => 2 + 2 * i),
+      `Skjult i Excel, ikke sendt: rader ${Array.from({ length: 20 }, (_, i) => 2 + 2 * i).join(', ')}, …`,
+    ],
+  ])('writes hidden rows %j as ranges', (rows, expected) => {
+    expect(hiddenRowsText(rows)).toBe(expected);
   });
 });
