@@ -20,7 +20,7 @@ const WIDTHS = [24, 21, 100] as const;
 const FULL_WIDTH = WIDTHS[0] + WIDTHS[1] + WIDTHS[2];
 const RED = 'FFC00000';
 const HIDDEN_MEANING =
-  'Raden er skjult i Excel (filtrert bort eller skjult), så den ble ikke sendt. Skal den sendes: vis raden og legg filen i innboksen på nytt.';
+  'Skjult i Excel (filtrert bort eller skjult), så ikke sendt. Står i arket Hoppet over.';
 
 interface Outcome {
   readonly label: string;
