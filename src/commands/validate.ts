@@ -7,6 +7,7 @@ import { FleetFileError } from '../input/types.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { layoutNotes } from '../pipeline/file-layout.ts';
 import { ingestRows } from '../pipeline/ingest.ts';
+import { hiddenRowsText } from './hidden-rows-text.ts';
 
 export interface FileVerdict {
   readonly file: string;
@@ -103,17 +104,4 @@ function describe(verdict: FileVerdict): string {
   for (const problem of verdict.problems)
     lines.push(`  row ${problem.row}, ${problem.column}: ${problem.reason}`);
   return `${lines.join('\n')}\n\n`;
-}
-
-/** "Skjult i Excel, ikke sendt: rad 5–6, 9": the hidden rows as ranges, so 10,000 filtered rows stay one line. */
-export function hiddenRowsText(rows: readonly number[]): string {
-  const ranges: string[] = [];
-  for (let i = 0; i < rows.length; ) {
-    let j = i;
-    while (j + 1 < rows.length && (rows[j + 1] as number) === (rows[j] as number) + 1) j++;
-    ranges.push(i === j ? `${rows[i]}` : `${rows[i]}–${rows[j]}`);
-    i = j + 1;
-  }
-  const shown = ranges.length > 20 ? [...ranges.slice(0, 20), '…'] : ranges;
-  return `Skjult i Excel, ikke sendt: ${rows.length === 1 ? 'rad' : 'rader'} ${shown.join(', ')}`;
 }

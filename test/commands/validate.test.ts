@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hiddenRowsText, validateFile } from '../../src/commands/validate.ts';
+import { hiddenRowsText } from '../../src/commands/hidden-rows-text.ts';
+import { validateFile } from '../../src/commands/validate.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
