@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toEntry } from '../../src/commands/history.ts';
 import { validateFile } from '../../src/commands/validate.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
 import { fnr } from '../domain/synthetic.ts';
 import { c, officeXlsx, row, STYLE } from '../input/office-package.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
@@ -311,6 +313,14 @@ describe('fleet files as staff make them, through run and validate', () => {
     const sheets = await readSheets(xlsx);
     expect(column(sheets.get('Hoppet over'), 'Rad')).toEqual([3, 5, 7]);
     expect(column(sheets.get('Hoppet over'), 'Handling')).toEqual(['Opprette', 'Avslutte', 'Opprette']);
+    const ledger = Ledger.open(harness.state);
+    try {
+      expect(ledger.history('CU10071').map((entry) => toEntry(entry).details)).toEqual([
+        'hidden in the workbook (filtered out or hidden by hand): not sent',
+      ]);
+    } finally {
+      ledger.close();
+    }
   });
 
   it("reads the fleet after LibreOffice's cover sheet and title rows (fixtures/flate-forside-tittelrader.xlsx)", async () => {
