@@ -11,9 +11,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
 import { completeLinesEnd } from './complete-lines.ts';
-import { headerAndRows, tidyText } from './row-shape.ts';
+import { findHeader, HEADER_SEARCH_ROWS, noHeaderMessage } from './header-search.ts';
+import { rowsAfterHeader, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
-import { type FleetFile, FleetFileError } from './types.ts';
+import { type FleetFile, FleetFileError, type HeaderCheck } from './types.ts';
 
 /** Longest record we accept. A longer one is almost always an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_CHARS = 1_000_000;
@@ -40,6 +41,8 @@ export interface CsvOpenOptions {
    * line end is the error it would be in a complete file; the run reads the file again once it changes.)
    */
   readonly complete?: boolean;
+  /** Which row is the header (see `OpenOptions.header`); without it, the first non-blank row. */
+  readonly header?: HeaderCheck;
 }
 
 const CANDIDATES = [';', '\t', ','] as const;
@@ -65,8 +68,9 @@ function skipLineBreak(text: string, at: number): number {
 }
 
 /**
- * Finds the delimiter from the `sep=` line or the first non-blank line, counting candidates outside quotes.
- * Returns undefined when `text` doesn't yet hold a whole header line and more may come.
+ * Finds the delimiter from the `sep=` line or the first non-blank line that holds a candidate, counting them
+ * outside quotes: a title above the table ("Flåteliste mars 2026") may have none, and must not decide it.
+ * Returns undefined when `text` doesn't yet hold such a line and more may come.
  */
 function readPreamble(text: string, final: boolean): Preamble | undefined {
   const firstEnd = lineEnd(text, 0);
@@ -79,7 +83,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
   }
 
   let at = 0;
-  while (at < text.length) {
+  let linesWithout = 0;
+  while (at < text.length && linesWithout < HEADER_SEARCH_ROWS) {
     const counts = new Map<string, number>();
     let inQuotes = false;
     let blank = true;
@@ -109,7 +114,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
           delimiter = candidate;
         }
       }
-      return { delimiter, text };
+      if (best > 0) return { delimiter, text };
+      linesWithout += 1;
     }
     if (end < 0) break;
     at = skipLineBreak(text, end);
@@ -171,6 +177,7 @@ async function blankTail(path: string, from: number, size: number): Promise<bool
 }
 
 export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {}): Promise<CsvFleetFile> {
+  const { header } = options;
   const name = basename(path);
   const complete = options.complete ?? true;
   let encoding: CsvEncoding = 'ascii';
@@ -273,17 +280,23 @@ export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {
       }
     };
 
-    const { headers, headerRowNumber, rows } = await headerAndRows(
-      nextRow,
-      close,
-      () => new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`),
-    );
+    const search = await findHeader(nextRow, header);
+    if (!search.found) {
+      throw new FleetFileError(
+        path,
+        search.looked.length === 0
+          ? `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`
+          : `"${name}": ${noHeaderMessage(search.looked)}`,
+      );
+    }
+    const { headers, headerRowNumber, rows } = rowsAfterHeader(search.header, nextRow, close);
 
     return {
       path,
       format: 'csv',
       headers,
       headerRowNumber,
+      rowsAbove: search.above,
       delimiter,
       get encoding() {
         return encoding;

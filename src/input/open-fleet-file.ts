@@ -150,10 +150,10 @@ export async function openFleetFile(
 
   try {
     if (format === 'csv')
-      return await openCsvFleetFile(
-        path,
-        options.complete === undefined ? {} : { complete: options.complete },
-      );
+      return await openCsvFleetFile(path, {
+        ...(options.complete === undefined ? {} : { complete: options.complete }),
+        ...(options.header ? { header: options.header } : {}),
+      });
     // Loaded on demand: exceljs alone adds some 30 MB to a process that only reads CSV.
     const { openXlsxFleetFile } = await import('./xlsx-reader.ts');
     return await openXlsxFleetFile(path, options);

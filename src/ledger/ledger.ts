@@ -5,6 +5,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
 import { migrate } from './migrations.ts';
 import type {
+  FileLayout,
   FileRecord,
   FileStatus,
   LedgerRow,
@@ -284,6 +285,11 @@ export class Ledger {
     this.#stmts.setHeaders.run(JSON.stringify(headers), headerRow, csvDelimiter, id);
   }
 
+  /** Where in the file the table was found (sheet, rows above the header), for the report. */
+  setFileLayout(id: number, layout: FileLayout): void {
+    this.#stmts.setLayout.run(JSON.stringify(layout), id);
+  }
+
   /** Durably: the path is where the next run looks for the file. */
   setFilePath(id: number, path: string): void {
     this.#durably(() => this.#stmts.setPath.run(path, id));
@@ -437,6 +443,20 @@ export class Ledger {
       null,
       nowIso(),
     );
+  }
+
+  /**
+   * Records a row hidden in the workbook (filtered out or hidden by hand): skipped, never queued, and without a
+   * request, so that it is neither sent nor counted as an earlier row of its plate by the duplicate checks.
+   */
+  addHiddenRow(
+    fileId: number,
+    rowNumber: number,
+    plate: string,
+    handling: Handling | null,
+    cells: readonly string[],
+  ): void {
+    this.#stmts.insertHiddenRow.run(fileId, rowNumber, plate, handling, JSON.stringify(cells), nowIso());
   }
 
   // ---- queue ----
@@ -593,6 +613,11 @@ export class Ledger {
     return counts;
   }
 
+  /** Of the skipped rows, those hidden in the workbook. */
+  hiddenCount(fileId: number): number {
+    return (this.#stmts.hiddenCount.get(fileId) as { n: number }).n;
+  }
+
   /** Rows without an outcome that have used up their automatic retries. */
   givenUpCount(fileId: number, maxRuns: number): number {
     const row = this.#stmts.givenUp.get(fileId, maxRuns) as { n: number };
@@ -648,6 +673,7 @@ interface FileRow {
   started_at: string | null;
   finished_at: string | null;
   runs: number;
+  layout: string | null;
   grew?: number;
 }
 
@@ -689,6 +715,7 @@ interface RowRow {
   skipped_file: string | null;
   skipped_row: number | null;
   skipped_at: string | null;
+  skip_reason: string | null;
   updated_at: string;
 }
 
@@ -708,6 +735,7 @@ function toFileRecord(row: FileRow): FileRecord {
     finishedAt: row.finished_at,
     runs: row.runs,
     grew: row.grew === 1,
+    ...(row.layout ? { layout: JSON.parse(row.layout) as FileLayout } : {}),
   };
 }
 
@@ -733,12 +761,13 @@ function toLedgerRow(row: RowRow): LedgerRow {
         ? { file: row.skipped_file, rowNumber: row.skipped_row, at: row.skipped_at }
         : null,
     updatedAt: row.updated_at,
+    ...(row.skip_reason === 'hidden' ? { skipReason: 'hidden' as const } : {}),
   };
 }
 
 const ROW_COLUMNS = `r.file_id, r.row_number, r.plate, r.handling, r.cells, r.status, r.attempts, r.runs,
   r.http_status, r.error_code, r.error_message, r.answer, r.already_so, r.merknader, r.problems, r.updated_at,
-  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at`;
+  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at, r.skip_reason`;
 
 function prepareStatements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
@@ -768,6 +797,7 @@ function prepareStatements(db: DatabaseSync) {
     ),
     settleFile: p('UPDATE files SET at_rest = 1 WHERE id = ?'),
     fileAtPath: p('SELECT 1 FROM files WHERE path = ? LIMIT 1'),
+    setLayout: p('UPDATE files SET layout = ? WHERE id = ?'),
     startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),
     setStatus: p(
       'UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?',
@@ -784,6 +814,9 @@ function prepareStatements(db: DatabaseSync) {
     insertRow: p(`INSERT OR IGNORE INTO rows
       (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertHiddenRow: p(`INSERT OR IGNORE INTO rows
+      (file_id, row_number, plate, handling, cells, status, skip_reason, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'skipped', 'hidden', ?)`),
     queued: p(`SELECT id, row_number, plate, request, status FROM rows
       WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSendingRange: p(`UPDATE rows SET status = 'sending', updated_at = ?
@@ -798,6 +831,7 @@ function prepareStatements(db: DatabaseSync) {
     givenUp: p(`SELECT count(*) AS n FROM rows
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
+    hiddenCount: p("SELECT count(*) AS n FROM rows WHERE file_id = ? AND skip_reason = 'hidden'"),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id
       LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
@@ -811,6 +845,6 @@ function prepareStatements(db: DatabaseSync) {
           json_object('kode', coalesce(json_extract(m.value, '$.kode'), 'UKJENT'), 'beskrivelse', ''))
           FROM json_each(rows.merknader) AS m WHERE m.type = 'object') END
       WHERE file_id = ? AND status IN ('ok', 'stopped', 'invalid', 'skipped', 'failed')`),
-    markPurged: p('UPDATE files SET purged = 1 WHERE id = ?'),
+    markPurged: p('UPDATE files SET purged = 1, layout = NULL WHERE id = ?'),
   };
 }

@@ -15,7 +15,7 @@ interface AddedColumn {
 }
 
 // ---- MIGRATIONS: one entry per added column, in the order they were added ----
-const MIGRATIONS: readonly AddedColumn[] = [
+export const MIGRATIONS: readonly AddedColumn[] = [
   // The retry file the file's latest report set holds, so the next set can mark it superseded (issue 14.4).
   { table: 'files', column: 'retry_report', definition: 'TEXT' },
   // Growth of a file after it was taken (issue 13.1): what the last read of the archived file saw, whether it
@@ -31,6 +31,12 @@ const MIGRATIONS: readonly AddedColumn[] = [
     definition: 'INTEGER NOT NULL DEFAULT 0',
     fillIn: ['UPDATE files SET at_rest = 1'],
   },
+  // Issue 14: why a row was skipped when it is not "the same change went through before": 'hidden' (a row
+  // hidden in Excel). NULL for the other skipped rows.
+  { table: 'rows', column: 'skip_reason', definition: 'TEXT' },
+  // Issue 14: where in the file the table was found, as JSON (FileLayout: sheet, sheets passed over, rows above
+  // the header), for the report's Oppsummering.
+  { table: 'files', column: 'layout', definition: 'TEXT' },
 ];
 // ---- end of MIGRATIONS ----
 

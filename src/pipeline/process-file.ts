@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
+import { layoutOf } from './file-layout.ts';
 import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
 import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
@@ -67,6 +68,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       if (!before) throw new FleetFileError(record.path, `Finner ikke filen "${record.name}".`);
       const complete = readsAsComplete(ledger.fileLook(fileId), before, Date.now(), context.restMs);
       reading = await openGrowing(record.path, before, {
+        header: findColumns,
         ...(context.sheet ? { sheet: context.sheet } : {}),
         complete,
       });
@@ -75,6 +77,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       if (!columns.ok) throw new FleetFileError(record.name, columns.message);
       const delimiter = opened.format === 'csv' ? opened.delimiter : null;
       ledger.setFileHeaders(fileId, opened.headers, opened.headerRowNumber, delimiter);
+      ledger.setFileLayout(fileId, layoutOf(opened));
       const growing = reading;
       return await ingestAndSend(
         context,
@@ -249,6 +252,7 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
+      hidden: ledger.hiddenCount(fileId),
       givenUp: ledger.givenUpCount(fileId, context.maxRuns),
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),

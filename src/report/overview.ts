@@ -10,6 +10,7 @@ import {
   TEXT_FORMAT,
   wrappedLines,
 } from './excel.ts';
+import { layoutLines } from './layout-lines.ts';
 import { GIVEN_UP } from './row-texts.ts';
 import type { ReportInput } from './types.ts';
 
@@ -18,6 +19,8 @@ const DATE_TIME_SECONDS_FORMAT = 'dd.mm.yyyy hh:mm:ss';
 const WIDTHS = [24, 21, 100] as const;
 const FULL_WIDTH = WIDTHS[0] + WIDTHS[1] + WIDTHS[2];
 const RED = 'FFC00000';
+const HIDDEN_MEANING =
+  'Skjult i Excel (filtrert bort eller skjult), så ikke sendt. Står i arket Hoppet over.';
 
 interface Outcome {
   readonly label: string;
@@ -29,6 +32,7 @@ interface Outcome {
 
 function outcomes(input: ReportInput): Outcome[] {
   const { counts, pending } = input;
+  const hidden = input.hidden ?? 0;
   return [
     { label: 'Vellykket', count: counts.ok, meaning: 'Registrert i Autosys (eller det var allerede slik).' },
     {
@@ -59,8 +63,21 @@ function outcomes(input: ReportInput): Outcome[] {
     {
       label: 'Hoppet over',
       count: counts.skipped,
-      meaning: 'Allerede gjort tidligere – ikke sendt på nytt.',
+      meaning:
+        hidden > 0
+          ? 'Allerede gjort tidligere, eller skjult i Excel – ikke sendt.'
+          : 'Allerede gjort tidligere – ikke sendt på nytt.',
     },
+    ...(hidden > 0
+      ? [
+          {
+            label: 'herav skjult i Excel',
+            count: hidden,
+            meaning: HIDDEN_MEANING,
+            detail: true,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -94,6 +111,13 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
     todo.push(
       'Ugyldig: rett radene (se arket Ugyldig) i den opprinnelige filen og legg den i innboksen på nytt. ' +
         'Rader som alt er gjort, hoppes over; rader som ble stoppet, sendes på nytt.',
+    );
+  }
+  const hidden = input.hidden ?? 0;
+  if (hidden > 0) {
+    todo.push(
+      `Hoppet over: ${hidden} rad(er) er skjult i Excel og ble ikke sendt (se arket Hoppet over). ` +
+        'Skal de sendes: vis radene og legg filen i innboksen på nytt. Rader som alt er gjort, hoppes over.',
     );
   }
   if (todo.length === 0) todo.push('Ingenting – alle radene er ferdige.');
@@ -152,6 +176,11 @@ export function writeOverviewSheet(
       row.getCell(2).numFmt = TEXT_FORMAT;
     });
   }
+  for (const line of layoutLines(file))
+    add(line, (row) => {
+      label(row);
+      wrap(row);
+    });
   add(['Kjøringen startet', input.runStartedAt], (row) => {
     label(row);
     row.getCell(2).numFmt = DATE_TIME_SECONDS_FORMAT;

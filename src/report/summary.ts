@@ -17,6 +17,8 @@ export interface ReportSummary {
   readonly skipped: number;
   /** How many of `failed` were never tried. */
   readonly pending: number;
+  /** How many of `skipped` were hidden in the workbook, and so not sent. */
+  readonly hidden: number;
   readonly error?: string;
   /** What the report's Oppsummering says under "Merk" (a stopped run, a file still being written). */
   readonly notice?: string;
@@ -60,6 +62,7 @@ export function buildSummary(input: ReportInput, report: string, retry: string |
     invalid: counts.invalid,
     skipped: counts.skipped,
     pending: input.pending,
+    hidden: input.hidden ?? 0,
     ...(file.error ? { error: file.error } : {}),
     ...(input.notice ? { notice: input.notice } : {}),
     report,

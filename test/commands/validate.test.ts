@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hiddenRowsText } from '../../src/commands/hidden-rows-text.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
@@ -18,9 +19,18 @@ describe('validate', () => {
       expect(verdict.error).toBeUndefined();
       expect(verdict.rows).toBeGreaterThan(0);
       expect(verdict.problems).toEqual([]);
-      expect(verdict.valid).toBe(verdict.rows);
+      expect(verdict.valid + verdict.hiddenRows.length).toBe(verdict.rows);
     },
   );
+
+  it('names the rows hidden in Excel, which are not sent (fixtures/flate-skjulte-rader.xlsx)', async () => {
+    const verdict = await validateFile(join(FIXTURES, 'flate-skjulte-rader.xlsx'));
+    expect(verdict).toMatchObject({ rows: 6, valid: 3, invalid: 0, hiddenRows: [3, 5, 7] });
+    const printed = await spawnCli(['validate', join(FIXTURES, 'flate-skjulte-rader.xlsx')]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('Skjult i Excel, ikke sendt: rader 3, 5, 7');
+    expect(printed.stdout).not.toMatch(/\d{11}/);
+  });
 
   it('names the row, column and reason of each invalid row as Excel numbers them', async () => {
     const verdict = await validateFile(join(FIXTURES, 'flate-med-feil.csv'));
@@ -50,6 +60,17 @@ describe('validate', () => {
     const refused = await spawnCli(['validate', join(FIXTURES, 'README.md')]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/\.xlsx|CSV/);
+  });
+
+  it.each([
+    [[4], 'Skjult i Excel, ikke sendt: rad 4'],
+    [[5, 6, 7, 9], 'Skjult i Excel, ikke sendt: rader 5–7, 9'],
+    [
+      Array.from({ length: 50 }, (_, i) => 2 + 2 * i),
+      `Skjult i Excel, ikke sendt: rader ${Array.from({ length: 20 }, (_, i) => 2 + 2 * i).join(', ')}, …`,
+    ],
+  ])('writes hidden rows %j as ranges', (rows, expected) => {
+    expect(hiddenRowsText(rows)).toBe(expected);
   });
 
   it('speaks Norwegian to the clerk, around the reasons as well as in them', async () => {
