@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
+import { maskPersonalNumbers } from './domain/mask.ts';
 
 export type { Logger } from 'pino';
 
@@ -33,6 +34,20 @@ const REDACT_PATHS = [
   'key',
   '*.key',
 ];
+
+/**
+ * The second net: anything shaped like a fødselsnummer in a message or a field (a file named after a person, a
+ * header cell quoted in a reason) is masked on its way out, whichever module logged it.
+ */
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPersonalNumbers(value);
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const masked: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) masked[key] = maskDeep(item, depth + 1);
+  return masked;
+}
 
 let lineSink: ((text: string) => void) | undefined;
 
@@ -73,6 +88,15 @@ export async function createLogger(options: LogOptions = {}): Promise<Logger> {
     redact: { paths: REDACT_PATHS, censor: '[skjult]' },
     base: { app: 'leasingtaker' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { log: (fields: Record<string, unknown>) => maskDeep(fields) as Record<string, unknown> },
+    hooks: {
+      logMethod(this: Logger, args: Parameters<Logger['info']>, method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? maskPersonalNumbers(arg) : arg)),
+        );
+      },
+    },
   };
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) {

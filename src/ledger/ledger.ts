@@ -547,6 +547,15 @@ export class Ledger {
     return row.n;
   }
 
+  /**
+   * Rows later runs will still send, by fleet owner ('' for the installation's own): without an outcome or
+   * failed technically, with runs left (LEASINGTAKER_MAX_RUNS), in files that are not unreadable.
+   */
+  waitingRowsByOwner(maxRuns: number): Map<string, number> {
+    const rows = this.#stmts.waitingByOwner.all(maxRuns) as unknown as { owner: string; n: number }[];
+    return new Map(rows.map((row) => [row.owner, row.n]));
+  }
+
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
   *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
     const placeholders = statuses.map(() => '?').join(', ');
@@ -712,6 +721,9 @@ function prepareStatements(db: DatabaseSync) {
     givenUp: p(`SELECT count(*) AS n FROM rows
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
+    waitingByOwner: p(`SELECT f.owner AS owner, count(*) AS n FROM files f JOIN rows r ON r.file_id = f.id
+      WHERE f.status <> 'unreadable' AND r.status IN ('failed', 'pending', 'sending') AND r.runs < ?
+      GROUP BY f.owner`),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id
       LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id

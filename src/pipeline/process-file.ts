@@ -34,8 +34,14 @@ export interface RunContext {
 export interface FileResult {
   readonly fileId: number;
   readonly name: string;
+  /** The fleet owner's organisasjonsnummer, '' for the installation's own. */
+  readonly owner: string;
   readonly status: 'done' | 'interrupted' | 'unreadable';
   readonly counts: ReturnType<Ledger['counts']>;
+  /** Rows without an outcome that have had all their LEASINGTAKER_MAX_RUNS runs: a person has to look. */
+  readonly givenUp: number;
+  /** Why an unreadable file could not be read, in the words of its report. */
+  readonly error?: string;
   readonly reports: ReportPaths;
 }
 
@@ -199,6 +205,7 @@ async function finish(
   const file = ledger.file(fileId);
   const counts = ledger.counts(fileId);
   const notice = status === 'interrupted' ? context.stopReason() : undefined;
+  const givenUp = ledger.givenUpCount(fileId, context.maxRuns);
   const reports = await writeFileReports(
     {
       file,
@@ -206,14 +213,15 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
-      givenUp: ledger.givenUpCount(fileId, context.maxRuns),
+      givenUp,
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
     file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
   );
-  return { fileId, name: file.name, status, counts, reports };
+  const error = status === 'unreadable' && file.error ? { error: file.error } : {};
+  return { fileId, name: file.name, owner: file.owner, status, counts, givenUp, ...error, reports };
 }
 
 /** Rows without an outcome that the next runs will not try again: a person has to look at them. */

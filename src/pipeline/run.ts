@@ -6,6 +6,7 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
+import { logFileResult } from './file-log.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
@@ -62,6 +63,10 @@ export interface RunResult {
   readonly exitCode: ExitCode;
   /** Set when the run stopped early: circuit breaker, SIGTERM, authentication. */
   readonly stopReason?: string;
+  /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
+  readonly refusedOwners?: readonly string[];
+  /** Rows later runs will still send, by fleet owner, read from the ledger at the end of the run. */
+  readonly rowsWaiting?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -79,7 +84,8 @@ export async function runInbox(
   const release = await acquireRunLock(settings.state);
   const ledger = Ledger.open(settings.state);
   try {
-    return await runLocked(settings, factory, logger, terminate, hooks, ledger);
+    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger);
+    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns) };
   } finally {
     ledger.close();
     await release();
@@ -133,12 +139,13 @@ async function runLocked(
       if (!(error instanceof MaskinportenError)) throw error;
       logger.error(
         { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
-        error.message,
+        `Maskinporten refused access ${owner ? `for fleet owner ${owner}` : "for the installation's own organisation"}: ${error.message}`,
       );
-      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message };
+      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message, refusedOwners: [''] };
       refused.set(owner, error);
     }
   }
+  const refusedOwners = new Set(refused.keys());
 
   // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
   const stopAll = new AbortController();
@@ -165,6 +172,7 @@ async function runLocked(
     let ownerReason: string | undefined;
     const refuse = (error: MaskinportenError) => {
       authRefused = true;
+      refusedOwners.add(owner);
       ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
       stopOwner.abort();
     };
@@ -192,10 +200,7 @@ async function runLocked(
       const result = await processFile(context, fileId);
       results.push(result);
       hooks.onFileDone?.(result);
-      logger.info(
-        { file: result.name, owner: owner || undefined, status: result.status, ...result.counts },
-        `${result.name}: ${describeCounts(result.counts)}`,
-      );
+      logFileResult(logger, ledger, result, settings.maxRuns);
     };
     for (const fileId of lane.fileIds) {
       if (terminate.aborted) return;
@@ -215,7 +220,12 @@ async function runLocked(
   const needsAttention = results.some((result) => result.status !== 'done' || result.counts.failed > 0);
   const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
   const reason = stopReason ?? [...refused.values()][0]?.message;
-  return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
+  return {
+    files: results,
+    exitCode,
+    ...(reason ? { stopReason: reason } : {}),
+    ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
+  };
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */
@@ -252,11 +262,4 @@ function forgetUnmovedFiles(ledger: Ledger, logger: Logger): void {
       ledger.setFileStatus(file.id, 'unreadable', 'Filen mangler i arkivet og kan ikke leses videre.');
     }
   }
-}
-
-function describeCounts(counts: FileResult['counts']): string {
-  return (
-    `${counts.rows} rows: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed` +
-    `${counts.pending ? ` (${counts.pending} not sent yet)` : ''}, ${counts.invalid} invalid, ${counts.skipped} skipped`
-  );
 }
