@@ -126,10 +126,14 @@ function logRunFinished(logger: Logger, result: RunResult, inboxFiles: number, d
   );
 }
 
-/** The run's hooks (the progress bar's) plus the metrics' collector, which needs each file's result. */
+/** The run's hooks (the progress bar's) plus the metrics' collector: each row sent, each file's result. */
 function withFigures(hooks: RunHooks, metrics: RunMetrics): RunHooks {
   return {
     ...hooks,
+    onRowDone(outcome) {
+      hooks.onRowDone?.(outcome);
+      metrics.collector.rowSent(outcome);
+    },
     onFileDone(result) {
       hooks.onFileDone?.(result);
       metrics.collector.fileDone(result);

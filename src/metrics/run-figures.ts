@@ -19,6 +19,8 @@ export interface RunFigures {
   readonly rowsGivenUp: ReadonlyMap<string, number>;
   /** API requests by HTTP status, `0` for no reply (network error, timeout). */
   readonly apiRequests: ReadonlyMap<string, number>;
+  /** Rows the run sent, by the outcome of their request (ok, stopped, failed): events, for counters. */
+  readonly rowsSent: ReadonlyMap<string, number>;
   /** Rows later runs will still send, by owner label; undefined when neither this run nor an earlier one knew. */
   readonly rowsWaiting?: ReadonlyMap<string, number>;
   /** Files left in the inbox at the end, by owner label. */
@@ -33,6 +35,7 @@ export class RunFiguresCollector {
   readonly #rows = new Map<string, Record<RowOutcomeLabel, number>>();
   readonly #givenUp = new Map<string, number>();
   readonly #api = new Map<string, number>();
+  readonly #sent = new Map<string, number>();
 
   constructor(startedAt: number = Date.now()) {
     this.startedAt = startedAt;
@@ -42,6 +45,11 @@ export class RunFiguresCollector {
   apiReply(status: number | undefined): void {
     const key = String(status ?? 0);
     this.#api.set(key, (this.#api.get(key) ?? 0) + 1);
+  }
+
+  /** Every row the run sent, with the kind of its outcome. */
+  rowSent(outcome: string): void {
+    this.#sent.set(outcome, (this.#sent.get(outcome) ?? 0) + 1);
   }
 
   fileDone(result: FileResult): void {
@@ -81,6 +89,7 @@ export class RunFiguresCollector {
       rows: new Map(this.#rows),
       rowsGivenUp: new Map(this.#givenUp),
       apiRequests: new Map(this.#api),
+      rowsSent: new Map(this.#sent),
       ...(end.rowsWaiting ? { rowsWaiting: byLabel(end.rowsWaiting) } : {}),
       inboxFiles: byLabel(end.inboxFiles) ?? new Map(),
       ...(end.lastSuccessAt !== undefined ? { lastSuccessAt: end.lastSuccessAt } : {}),
