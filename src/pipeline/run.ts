@@ -84,8 +84,10 @@ export async function runInbox(
   const release = await acquireRunLock(settings.state);
   const ledger = Ledger.open(settings.state);
   try {
-    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger);
-    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns) };
+    // Rows can be waiting only in files this run took up or could have: the ones it notes here.
+    const inPlay = new Set<number>();
+    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger, inPlay);
+    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
   } finally {
     ledger.close();
     await release();
@@ -99,6 +101,7 @@ async function runLocked(
   terminate: AbortSignal,
   hooks: RunHooks,
   ledger: Ledger,
+  inPlay: Set<number>,
 ): Promise<RunResult> {
   await mkdir(settings.inbox, { recursive: true });
   // Reports and archived inputs hold personal data: the owner only (their files are 0600 too).
@@ -111,6 +114,7 @@ async function runLocked(
 
   const resumed = ledger.unfinishedFiles().map((file) => file.id);
   const retries = ledger.filesWithRetryableRows(settings.maxRuns).map((file) => file.id);
+  for (const id of [...resumed, ...retries]) inPlay.add(id);
   if (ready.length === 0 && resumed.length === 0 && retries.length === 0) {
     logger.info('Nothing to do: the inbox is empty and no rows are waiting for a retry.');
     return { files: [], exitCode: 0 };
@@ -197,6 +201,7 @@ async function runLocked(
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
       hooks.onFileStart?.(file.name);
+      inPlay.add(fileId);
       const result = await processFile(context, fileId);
       results.push(result);
       hooks.onFileDone?.(result);
