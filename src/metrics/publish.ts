@@ -1,7 +1,7 @@
 import type { Logger } from '../log.ts';
 import { lastRunRegistry } from './gauges.ts';
 import { type LastKnown, readLastKnown, writeLastKnown } from './last-known.ts';
-import { pushToGateway } from './push.ts';
+import { PUSH_TIMEOUT_MS, pushToGateway } from './push.ts';
 import { type RunFigures, RunFiguresCollector } from './run-figures.ts';
 import type { MetricsSettings } from './settings.ts';
 import { writeMetricsFile } from './textfile.ts';
@@ -111,6 +111,10 @@ function errorCode(error: unknown): string {
 /** A code or a short message: never a body or a stack. */
 function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (code === 'ABORT_ERR' || name === 'AbortError' || name === 'TimeoutError') {
+    return `no answer within ${PUSH_TIMEOUT_MS / 1000} s`;
+  }
   if (typeof code === 'string') return code;
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0]?.slice(0, 200) ?? 'unknown error';
