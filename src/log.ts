@@ -43,6 +43,14 @@ function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalNumbers(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+  // An error's message and stack can quote what it failed on; pino's own serializer would pass them on as is.
+  if (value instanceof Error) {
+    const masked = new Error(maskPersonalNumbers(value.message));
+    masked.name = value.name;
+    masked.stack = value.stack && maskPersonalNumbers(value.stack);
+    const code = (value as { code?: unknown }).code;
+    return typeof code === 'string' ? Object.assign(masked, { code }) : masked;
+  }
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const masked: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) masked[key] = maskDeep(item, depth + 1);

@@ -90,3 +90,24 @@ describe('log lines say what went wrong', () => {
     expect(finished?.exitCode).toBe(2);
   });
 });
+
+describe('the log masks what looks like a fødselsnummer wherever it is', () => {
+  it('in the message, in fields, in arrays and in errors', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { createLogger } = await import('../../src/log.ts');
+    let text = '';
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const logger = await createLogger({ destination: sink });
+    logger.warn({ file: `a ${PERSON}.csv`, reports: [`/r/${PERSON}.xlsx`] }, `about ${PERSON}`);
+    logger.error({ err: new Error(`header ${PERSON} unknown`) }, 'failed');
+    logger.child({ trigger: 'inbox' }).info(`child ${PERSON}`);
+    expect(text).not.toContain(PERSON);
+    const lines = logLines(text);
+    expect(lines[0]).toMatchObject({ file: `a ${maskId(PERSON)}.csv`, msg: `about ${maskId(PERSON)}` });
+    expect(lines[1]?.err).toMatchObject({ type: 'Error', message: `header ${maskId(PERSON)} unknown` });
+    expect(lines[2]?.msg).toBe(`child ${maskId(PERSON)}`);
+  });
+});

@@ -95,6 +95,18 @@ describe('the metrics file for node_exporter', () => {
     );
   });
 
+  it('is left alone by a run that finds another at work: that one publishes its own', async () => {
+    const { acquireRunLock } = await import('../../src/pipeline/run-lock.ts');
+    mkdirSync(harness.state, { recursive: true });
+    const release = await acquireRunLock(harness.state);
+    try {
+      expect((await harness.run({ LEASINGTAKER_METRICS_FILE: file })).exitCode).toBe(0);
+    } finally {
+      await release();
+    }
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it('must end in .prom, the only files the collector reads', () => {
     expect(() => harness.config({ LEASINGTAKER_METRICS_FILE: join(folder, 'leasingtaker.txt') })).toThrow(
       /LEASINGTAKER_METRICS_FILE must end in \.prom/,
