@@ -141,15 +141,22 @@ async function runLocked(
       await factory.checkAccess(owner);
     } catch (error) {
       if (!(error instanceof MaskinportenError)) throw error;
+      const who = owner ? `fleet owner ${owner}` : "the installation's own organisation";
       logger.error(
         { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
-        `Maskinporten refused access ${owner ? `for fleet owner ${owner}` : "for the installation's own organisation"}: ${error.message}`,
+        `${error.kind === 'oauth' ? 'Maskinporten refused access for' : 'No Maskinporten token for'} ${who}: ${error.message}`,
       );
-      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message, refusedOwners: [''] };
+      if (owner === '') {
+        const refusal = error.kind === 'oauth' ? { refusedOwners: [''] } : {};
+        return { files: [], exitCode: 2, stopReason: error.message, ...refusal };
+      }
       refused.set(owner, error);
     }
   }
-  const refusedOwners = new Set(refused.keys());
+  // Owners Maskinporten said no to (OAuth errors), for the run's last line; an unreachable Maskinporten is not one.
+  const refusedOwners = new Set(
+    [...refused].filter(([, error]) => error.kind === 'oauth').map(([owner]) => owner),
+  );
 
   // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
   const stopAll = new AbortController();
@@ -176,7 +183,7 @@ async function runLocked(
     let ownerReason: string | undefined;
     const refuse = (error: MaskinportenError) => {
       authRefused = true;
-      refusedOwners.add(owner);
+      if (error.kind === 'oauth') refusedOwners.add(owner);
       ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
       stopOwner.abort();
     };

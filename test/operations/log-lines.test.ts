@@ -76,6 +76,20 @@ describe('log lines say what went wrong', () => {
     expect(finished?.msg).not.toMatch(/nothing to do/);
   });
 
+  it('tells an unreachable Maskinporten from a refusal', async () => {
+    const { freePort } = await import('../support/prometheus.ts');
+    writeFileSync(join(harness.inbox, 'venter.csv'), `${HEADER}\r\nCU10001;OPPRETTE;${PERSON};Firkant\r\n`);
+    const issuer = `http://127.0.0.1:${await freePort()}/`;
+    const result = await harness.run({ MASKINPORTEN_ISSUER: issuer });
+    expect(result.exitCode).toBe(2);
+    const error = logLines(harness.logs()).find((line) => line.level >= WARN);
+    expect(error?.msg).toMatch(/^No Maskinporten token for the installation's own organisation: /);
+    const finished = runFinished(harness.logs());
+    expect(finished?.msg).toMatch(/needs attention: configuration: /);
+    expect(finished?.msg).not.toMatch(/refused/);
+    expect(finished?.msg).toMatch(/1 file\(s\) wait in the inbox/);
+  });
+
   it('never says "nothing to do" while a file waits and the key fails', async () => {
     writeFileSync(join(harness.inbox, 'venter.csv'), `${HEADER}\r\nCU10001;OPPRETTE;${PERSON};Firkant\r\n`);
     chmodSync(harness.local.env.MASKINPORTEN_KEY_FILE ?? '', 0o644);
