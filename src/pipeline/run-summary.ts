@@ -71,6 +71,10 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   if (attention.sendingStopped) needs.push(`sending stopped: ${attention.sendingStopped}`);
   if (attention.rowsWaiting) needs.push(`${attention.rowsWaiting} row(s) wait for the next run`);
   if (attention.inboxFiles) needs.push(`${attention.inboxFiles} file(s) wait in the inbox`);
+  // An exit code above 0 always names something, even a cause this summary has no figure for.
+  if (outcome.exitCode === 2 && !attention.configuration && !attention.accessRefused) {
+    needs.unshift('configuration or access (see the error lines above)');
+  } else if (outcome.exitCode === 1 && needs.length === 0) needs.push('see the warn lines above');
   const forStaff: string[] = [];
   if (attention.rowsStopped) forStaff.push(`${attention.rowsStopped} row(s) stopped by the API`);
   if (attention.rowsInvalid) forStaff.push(`${attention.rowsInvalid} invalid row(s)`);

@@ -81,6 +81,18 @@ describe('the "Run finished" line', () => {
       /Maskinporten access refused for the installation's own organisation; sending stopped: invalid_grant$/,
     ],
     [
+      'exit 2 with no reason recorded still names a kind',
+      run({ exitCode: 2 }),
+      'error',
+      /^Run finished: exit 2; needs attention: configuration or access \(see the error lines above\)$/,
+    ],
+    [
+      'exit 1 with no figure for its cause',
+      run({ exitCode: 1 }),
+      'warn',
+      /needs attention: see the warn lines above$/,
+    ],
+    [
       'exit 1 is a warning',
       run({ exitCode: 1, stopReason: 'SIGTERM' }),
       'warn',
