@@ -3,7 +3,7 @@ import type { Flags } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
-import { type MetricsServer, serveMetrics, WatchMetrics } from '../metrics/watch-metrics.ts';
+import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
@@ -34,9 +34,11 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
   }
   await mkdir(config.inbox, { recursive: true });
 
-  const metrics = new WatchMetrics();
+  let metrics: WatchMetrics | undefined;
   let server: MetricsServer | undefined;
   if (config.metricsListen) {
+    const { serveMetrics, WatchMetrics } = await import('../metrics/watch-metrics.ts');
+    metrics = new WatchMetrics();
     try {
       server = await serveMetrics(config.metricsListen, metrics);
     } catch (error) {
@@ -102,7 +104,7 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
       if (terminate.signal.aborted) return;
       await runWithConfig(config, logger.child({ trigger }), {
         terminate: terminate.signal,
-        onFigures: (figures) => metrics.runDone(figures),
+        onFigures: (figures) => metrics?.runDone(figures),
       });
     },
   });

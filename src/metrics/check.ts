@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import got from 'got';
-import { PUSH_JOB, PUSH_TIMEOUT_MS } from './push.ts';
-import type { MetricsSettings } from './settings.ts';
+import { type MetricsSettings, PUSH_JOB, PUSH_TIMEOUT_MS } from './settings.ts';
 
 export interface MetricsCheck {
   readonly verdict: 'pass' | 'fail' | 'skip';

@@ -1,9 +1,7 @@
 import type { Logger } from '../log.ts';
-import { lastRunRegistry } from './gauges.ts';
 import { type LastKnown, readLastKnown, writeLastKnown } from './last-known.ts';
-import { PUSH_TIMEOUT_MS, pushToGateway } from './push.ts';
 import { type RunFigures, RunFiguresCollector } from './run-figures.ts';
-import type { MetricsSettings } from './settings.ts';
+import { type MetricsSettings, PUSH_TIMEOUT_MS } from './settings.ts';
 import { writeMetricsFile } from './textfile.ts';
 
 export interface RunEnd {
@@ -70,6 +68,11 @@ export async function publishRunFigures(
 ): Promise<void> {
   const { pushgatewayUrl, file } = settings;
   if (!pushgatewayUrl && !file) return;
+  // prom-client takes ~130 ms to load: a run with no metrics set (and every empty run of such) doesn't pay it.
+  const [{ lastRunRegistry }, { pushToGateway }] = await Promise.all([
+    import('./gauges.ts'),
+    import('./push.ts'),
+  ]);
   const registry = lastRunRegistry(figures);
   const sinks: Promise<void>[] = [];
   if (pushgatewayUrl) {

@@ -1,10 +1,6 @@
 import { Pushgateway, type Registry } from 'prom-client';
 
-/** The job label of every push: `<url>/metrics/job/leasingtaker[/instance/<instance>]`. */
-export const PUSH_JOB = 'leasingtaker';
-
-/** A push that takes longer is given up: it must never hold up the exit a scheduler waits for. */
-export const PUSH_TIMEOUT_MS = 5_000;
+import { PUSH_JOB, PUSH_TIMEOUT_MS } from './settings.ts';
 
 /**
  * Replaces the installation's group on the Pushgateway with the registry's figures (HTTP PUT): the group then

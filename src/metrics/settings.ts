@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
 
+/** The job label of every push: `<url>/metrics/job/leasingtaker[/instance/<instance>]`. */
+export const PUSH_JOB = 'leasingtaker';
+
+/** A push that takes longer is given up: it must never hold up the exit a scheduler waits for. */
+export const PUSH_TIMEOUT_MS = 5_000;
+
 /** Where a run's figures go; every one off unless set. */
 export interface MetricsSettings {
   /**
