@@ -83,8 +83,8 @@ export async function runWithConfig(
       return { files: [], exitCode: 0, stopReason: error.message };
     }
     if (!(error instanceof MaskinportenError || error instanceof ApiConfigError)) {
-      // The process ends with the error; the figures still tell the alerts that this run failed.
-      await metrics.finish({ exitCode: 1 });
+      // The process ends with the error (`watch` goes on); the figures still tell the alerts this run failed.
+      options.onFigures?.(await metrics.finish({ exitCode: 1 }));
       throw error;
     }
     logger.error(error.message);
