@@ -84,7 +84,8 @@ export async function runWithConfig(
     }
     if (!(error instanceof MaskinportenError || error instanceof ApiConfigError)) {
       // The process ends with the error (`watch` goes on); the figures still tell the alerts this run failed.
-      options.onFigures?.(await metrics.finish({ exitCode: 1 }));
+      const figures = await metrics.finish({ exitCode: 1 });
+      options.onFigures?.(figures);
       throw error;
     }
     logger.error(error.message);

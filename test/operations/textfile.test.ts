@@ -107,6 +107,20 @@ describe('the metrics file for node_exporter', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
+  it('shows a run that failed on something unforeseen as failed', async () => {
+    // The inbox is a file: the run cannot make it a folder, an error no part of the run handles.
+    const { rmSync } = await import('node:fs');
+    rmSync(harness.inbox, { recursive: true });
+    writeFileSync(harness.inbox, 'not a folder');
+    const exitCode = await harness.run({ LEASINGTAKER_METRICS_FILE: file }).then(
+      (result) => result.exitCode,
+      () => 'threw',
+    );
+    expect(exitCode).not.toBe(0);
+    const shown = valuesOf(parseSamples(readFileSync(file, 'utf8')), 'leasingtaker_last_run_exit_code', []);
+    expect(shown['']).toBeGreaterThan(0);
+  });
+
   it('must end in .prom, the only files the collector reads', () => {
     expect(() => harness.config({ LEASINGTAKER_METRICS_FILE: join(folder, 'leasingtaker.txt') })).toThrow(
       /LEASINGTAKER_METRICS_FILE must end in \.prom/,
