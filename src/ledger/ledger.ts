@@ -624,6 +624,22 @@ export class Ledger {
     return row.n;
   }
 
+  /**
+   * Rows of the given files that later runs will still send, by fleet owner ('' for the installation's own):
+   * without an outcome or failed technically, with runs left (LEASINGTAKER_MAX_RUNS), in files that are not
+   * unreadable. Per file, through the file's index: asking the whole ledger would read every row it holds.
+   */
+  waitingRowsByOwner(maxRuns: number, fileIds: Iterable<number>): Map<string, number> {
+    const byOwner = new Map<string, number>();
+    for (const id of new Set(fileIds)) {
+      const file = this.#stmts.fileById.get(id) as FileRow | undefined;
+      if (!file || file.status === 'unreadable') continue;
+      const { n } = this.#stmts.waitingInFile.get(id, maxRuns) as { n: number };
+      byOwner.set(file.owner, (byOwner.get(file.owner) ?? 0) + n);
+    }
+    return byOwner;
+  }
+
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
   *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
     const placeholders = statuses.map(() => '?').join(', ');
@@ -832,6 +848,8 @@ function prepareStatements(db: DatabaseSync) {
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
     hiddenCount: p("SELECT count(*) AS n FROM rows WHERE file_id = ? AND skip_reason = 'hidden'"),
+    waitingInFile: p(`SELECT count(*) AS n FROM rows
+      WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs < ?`),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id
       LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id

@@ -88,3 +88,15 @@ async function describe(path: string, name: string, owner: string): Promise<Inbo
   const info = await stat(path);
   return { path, name, owner, size: info.size, mtimeMs: info.mtimeMs };
 }
+
+/**
+ * Fleet files in the inbox now, by fleet owner ('' for the installation's own), without the settle wait: what a
+ * run left behind, for its last line and its metrics. An inbox that can't be listed counts as empty here; the
+ * run itself says why it can't read it.
+ */
+export async function inboxFilesByOwner(inbox: string): Promise<Map<string, number>> {
+  const byOwner = new Map<string, number>();
+  const files = await listCandidates(inbox, []).catch(() => []);
+  for (const file of files) byOwner.set(file.owner, (byOwner.get(file.owner) ?? 0) + 1);
+  return byOwner;
+}

@@ -39,8 +39,14 @@ export interface RunContext {
 export interface FileResult {
   readonly fileId: number;
   readonly name: string;
+  /** The fleet owner's organisasjonsnummer, '' for the installation's own. */
+  readonly owner: string;
   readonly status: 'done' | 'interrupted' | 'unreadable';
   readonly counts: ReturnType<Ledger['counts']>;
+  /** Rows without an outcome that have had all their LEASINGTAKER_MAX_RUNS runs: a person has to look. */
+  readonly givenUp: number;
+  /** Why an unreadable file could not be read, in the words of its report. */
+  readonly error?: string;
   readonly reports: ReportPaths;
 }
 
@@ -245,6 +251,7 @@ async function finish(
   );
   const stopped = status === 'interrupted' ? context.stopReason() : undefined;
   const notice = [stopped, grown].filter(Boolean).join(' ');
+  const givenUp = ledger.givenUpCount(fileId, context.maxRuns);
   const reports = await writeFileReports(
     {
       file,
@@ -253,7 +260,7 @@ async function finish(
       counts,
       pending: counts.pending,
       hidden: ledger.hiddenCount(fileId),
-      givenUp: ledger.givenUpCount(fileId, context.maxRuns),
+      givenUp,
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
@@ -261,7 +268,8 @@ async function finish(
     file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
   );
   await markPreviousRetryFile(context, fileId, reports.retry);
-  return { fileId, name: file.name, status, counts, reports };
+  const error = status === 'unreadable' && file.error ? { error: file.error } : {};
+  return { fileId, name: file.name, owner: file.owner, status, counts, givenUp, ...error, reports };
 }
 
 /**

@@ -6,6 +6,7 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
+import { logFileResult } from './file-log.ts';
 import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
 import { findReadyFiles, type InboxFile } from './inbox.ts';
 import { removeLeftovers } from './leftovers.ts';
@@ -64,6 +65,10 @@ export interface RunResult {
   readonly exitCode: ExitCode;
   /** Set when the run stopped early: circuit breaker, SIGTERM, authentication. */
   readonly stopReason?: string;
+  /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
+  readonly refusedOwners?: readonly string[];
+  /** Rows later runs will still send, by fleet owner, read from the ledger at the end of the run. */
+  readonly rowsWaiting?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -81,7 +86,10 @@ export async function runInbox(
   const release = await acquireRunLock(settings.state);
   const ledger = Ledger.open(settings.state);
   try {
-    return await runLocked(settings, factory, logger, terminate, hooks, ledger);
+    // Rows can be waiting only in files this run took up or could have: the ones it notes here.
+    const inPlay = new Set<number>();
+    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger, inPlay);
+    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
   } finally {
     ledger.close();
     await release();
@@ -95,6 +103,7 @@ async function runLocked(
   terminate: AbortSignal,
   hooks: RunHooks,
   ledger: Ledger,
+  inPlay: Set<number>,
 ): Promise<RunResult> {
   await mkdir(settings.inbox, { recursive: true });
   // Reports and archived inputs hold personal data: the owner only (their files are 0600 too).
@@ -110,6 +119,7 @@ async function runLocked(
 
   const resumed = ledger.unfinishedFiles().map((file) => file.id);
   const retries = ledger.filesWithRetryableRows(settings.maxRuns).map((file) => file.id);
+  for (const id of [...resumed, ...retries]) inPlay.add(id);
   if (ready.length === 0 && resumed.length === 0 && retries.length === 0) {
     logger.info('Nothing to do: the inbox is empty and no rows are waiting for a retry.');
     return { files: [], exitCode: 0 };
@@ -136,14 +146,22 @@ async function runLocked(
       await factory.checkAccess(owner);
     } catch (error) {
       if (!(error instanceof MaskinportenError)) throw error;
+      const who = owner ? `fleet owner ${owner}` : "the installation's own organisation";
       logger.error(
         { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
-        error.message,
+        `${error.kind === 'oauth' ? 'Maskinporten refused access for' : 'No Maskinporten token for'} ${who}: ${error.message}`,
       );
-      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message };
+      if (owner === '') {
+        const refusal = error.kind === 'oauth' ? { refusedOwners: [''] } : {};
+        return { files: [], exitCode: 2, stopReason: error.message, ...refusal };
+      }
       refused.set(owner, error);
     }
   }
+  // Owners Maskinporten said no to (OAuth errors), for the run's last line; an unreachable Maskinporten is not one.
+  const refusedOwners = new Set(
+    [...refused].filter(([, error]) => error.kind === 'oauth').map(([owner]) => owner),
+  );
 
   // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
   const stopAll = new AbortController();
@@ -170,6 +188,7 @@ async function runLocked(
     let ownerReason: string | undefined;
     const refuse = (error: MaskinportenError) => {
       authRefused = true;
+      if (error.kind === 'oauth') refusedOwners.add(owner);
       ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
       stopOwner.abort();
     };
@@ -195,13 +214,11 @@ async function runLocked(
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
       hooks.onFileStart?.(file.name);
+      inPlay.add(fileId);
       const result = await processFile(context, fileId);
       results.push(result);
       hooks.onFileDone?.(result);
-      logger.info(
-        { file: result.name, owner: owner || undefined, status: result.status, ...result.counts },
-        `${result.name}: ${describeCounts(result.counts)}`,
-      );
+      logFileResult(logger, ledger, result, settings.maxRuns);
     };
     for (const fileId of lane.fileIds) {
       if (terminate.aborted) return;
@@ -221,7 +238,12 @@ async function runLocked(
   const needsAttention = results.some((result) => result.status !== 'done' || result.counts.failed > 0);
   const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
   const reason = stopReason ?? [...refused.values()][0]?.message;
-  return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
+  return {
+    files: results,
+    exitCode,
+    ...(reason ? { stopReason: reason } : {}),
+    ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
+  };
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */
@@ -258,11 +280,4 @@ function forgetUnmovedFiles(ledger: Ledger, logger: Logger): void {
       ledger.setFileStatus(file.id, 'unreadable', 'Filen mangler i arkivet og kan ikke leses videre.');
     }
   }
-}
-
-function describeCounts(counts: FileResult['counts']): string {
-  return (
-    `${counts.rows} rows: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed` +
-    `${counts.pending ? ` (${counts.pending} not sent yet)` : ''}, ${counts.invalid} invalid, ${counts.skipped} skipped`
-  );
 }
