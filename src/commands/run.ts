@@ -6,6 +6,7 @@ import { createApiSenders } from '../pipeline/api-sender.ts';
 import { createProgress } from '../pipeline/progress.ts';
 import { type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
+import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */
@@ -47,35 +48,16 @@ export async function runWithConfig(
   }
   let senders: ReturnType<typeof createApiSenders> | undefined;
   const progress = createProgress(logger, process.stderr.isTTY === true);
+  const started = performance.now();
+  const finished = (result: RunResult): RunResult => {
+    logFinished(logger, result, Math.round(performance.now() - started));
+    return result;
+  };
   try {
     senders = createApiSenders(config.api, logger);
-    const started = performance.now();
     const result = await runInbox(config, senders, logger, terminate, progress.hooks);
     progress.stop();
-    const totals = result.files.reduce(
-      (sum, file) => ({
-        rows: sum.rows + file.counts.rows,
-        ok: sum.ok + file.counts.ok,
-        stopped: sum.stopped + file.counts.stopped,
-        failed: sum.failed + file.counts.failed,
-        invalid: sum.invalid + file.counts.invalid,
-        skipped: sum.skipped + file.counts.skipped,
-      }),
-      { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0 },
-    );
-    logger.info(
-      {
-        files: result.files.length,
-        ...totals,
-        exitCode: result.exitCode,
-        durationMs: Math.round(performance.now() - started),
-        reports: result.files.map((file) => file.reports.xlsx),
-      },
-      result.files.length === 0
-        ? 'Run finished: nothing to do'
-        : `Run finished: ${result.files.length} file(s)`,
-    );
-    return result;
+    return finished(result);
   } catch (error) {
     progress.stop();
     if (error instanceof RunLockedError) {
@@ -86,10 +68,53 @@ export async function runWithConfig(
       logger.error(error.message);
       return { files: [], exitCode: 2, stopReason: error.message };
     }
-    throw error;
+    // Before any file was taken: a folder the job can't write is configuration (exit 2, nothing sent).
+    if (error instanceof SurroundingsError) {
+      logger.error({ folder: error.folder, code: error.code }, error.message);
+      return finished({ files: [], exitCode: 2, stopReason: error.message });
+    }
+    // Not foreseen: one line for the person reading the log, the stack only at LOG_LEVEL=debug. Exit 1, as a
+    // crash would: the ledger holds what was done, and the next run goes on from there.
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(
+      `The run stopped on an unexpected error: ${message}. The next run goes on where it stopped.`,
+    );
+    logger.debug({ err: error }, 'The error in full');
+    return finished({ files: [], exitCode: 1, stopReason: message });
   } finally {
     senders?.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
   }
+}
+
+/** The run's last line: the totals, the exit code and the time taken, for alerting and log search. */
+function logFinished(logger: Logger, result: RunResult, durationMs: number): void {
+  const totals = result.files.reduce(
+    (sum, file) => ({
+      rows: sum.rows + file.counts.rows,
+      ok: sum.ok + file.counts.ok,
+      stopped: sum.stopped + file.counts.stopped,
+      failed: sum.failed + file.counts.failed,
+      invalid: sum.invalid + file.counts.invalid,
+      skipped: sum.skipped + file.counts.skipped,
+    }),
+    { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0 },
+  );
+  const what =
+    result.files.length > 0
+      ? `${result.files.length} file(s)`
+      : result.exitCode === 0
+        ? 'nothing to do'
+        : 'no file finished';
+  logger.info(
+    {
+      files: result.files.length,
+      ...totals,
+      exitCode: result.exitCode,
+      durationMs,
+      reports: result.files.map((file) => file.reports.xlsx),
+    },
+    `Run finished: ${what}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, mkdir, open, rename, rm, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -44,24 +44,52 @@ async function move(from: string, to: string): Promise<void> {
     // then name it and remove the original. Killed while copying, the record's path doesn't exist and the file,
     // still in the inbox, is taken anew; a half copy never carries the name the ledger reads.
     const temp = `${to}.part`;
-    await copyFile(from, temp);
-    const copy = await open(temp, 'r+');
     try {
-      await copy.sync();
-    } finally {
-      await copy.close();
+      await copyFile(from, temp);
+      const copy = await open(temp, 'r+');
+      try {
+        await copy.sync();
+      } finally {
+        await copy.close();
+      }
+      await rename(temp, to);
+    } catch (copyError) {
+      // A full archive leaves half a copy (with fødselsnummer in it): it goes, and the file waits in the inbox.
+      await rm(temp, { force: true });
+      throw copyError;
     }
-    await rename(temp, to);
-    await unlink(from);
+    try {
+      await unlink(from);
+    } catch (unlinkError) {
+      // The file can't leave the inbox: without the copy, it is taken anew once it can, not once per run.
+      await rm(to, { force: true });
+      throw unlinkError;
+    }
   }
   // The file holds fødselsnummer: in the archive it is the owner's alone, whatever mode it was dropped with.
   await chmod(to, 0o600);
 }
 
+/** An inbox entry that turned out not to be a regular file when it was opened. */
+export class NotAFileError extends Error {
+  override readonly name = 'NotAFileError';
+}
+
+/**
+ * Never follows a link, and never waits on a FIFO: opening one for reading would block until someone writes
+ * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
+ * this covers an entry swapped since.
+ */
 async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);
+    const hash = createHash('sha256');
+    await pipeline(handle.createReadStream({ autoClose: false }), hash);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `2026-11-25T19-40-12`: sortable, and legal in file names on every system staff use. */

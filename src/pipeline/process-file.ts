@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
 import { ingestRows } from './ingest.ts';
+import { asSurroundingsError } from './surroundings.ts';
 
 /** What one run shares between the files it processes. */
 export interface RunContext {
@@ -199,6 +200,7 @@ async function finish(
   const file = ledger.file(fileId);
   const counts = ledger.counts(fileId);
   const notice = status === 'interrupted' ? context.stopReason() : undefined;
+  const reportsDir = file.owner ? join(context.reportsDir, file.owner) : context.reportsDir;
   const reports = await writeFileReports(
     {
       file,
@@ -211,8 +213,11 @@ async function finish(
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
-    file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
-  );
+    reportsDir,
+  ).catch((error: unknown) => {
+    // A full or unwritable reports folder stops the run (run.ts); the file is left unfinished until then.
+    throw asSurroundingsError(error, 'reports', reportsDir) ?? error;
+  });
   return { fileId, name: file.name, status, counts, reports };
 }
 
