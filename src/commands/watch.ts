@@ -3,6 +3,7 @@ import type { Flags } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
+import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
@@ -31,7 +32,14 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
     logger.error(error.message);
     return 2;
   }
-  await mkdir(config.inbox, { recursive: true });
+  try {
+    await mkdir(config.inbox, { recursive: true });
+  } catch (error) {
+    const failure = asSurroundingsError(error, 'inbox', config.inbox);
+    if (!failure) throw error;
+    logger.error(failure.message);
+    return 2;
+  }
 
   const terminate = new AbortController();
   let stop = () => {};

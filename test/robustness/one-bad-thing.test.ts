@@ -1,12 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWorkbook, sheet } from '../report/read-back.ts';
-import type { CliResult } from '../support/spawn-cli.ts';
-import { handOver, RUN_AS } from './places.ts';
+import { type CliResult, startCli } from '../support/spawn-cli.ts';
+import { handOver, IS_ROOT, RUN_AS } from './places.ts';
 import {
   apiCalls,
   createInstallation,
@@ -129,6 +138,81 @@ describe('one bad file or folder stops nothing else', () => {
     expect(next.code).toBe(0);
     expect(next.stdout).toContain('nothing to do');
   }, 120_000);
+});
+
+describe('retention and the folders the job makes', () => {
+  let install: Installation;
+  beforeEach(async () => {
+    install = await createInstallation();
+  });
+  afterEach(async () => {
+    await install.close();
+  });
+
+  it('passes over a folder retention may not read, says so, and runs the files', async () => {
+    dropFleet(install.inbox, 'god.csv', planFleet(20, 49_000));
+    const closed = join(install.reports, '987654325');
+    mkdirSync(closed, { recursive: true });
+    handOver(install.dir);
+    if (IS_ROOT) chownSync(closed, 0, 0);
+    chmodSync(closed, 0o700);
+    if (!IS_ROOT) chmodSync(closed, 0o000);
+
+    const result = await install.run({ LEASINGTAKER_RETENTION_DAYS: '30' }, RUN_AS);
+    expectOrderlyEnd(result);
+    expect(result.code, result.stdout).toBe(0);
+    expect(logLines(result).some((line) => /Retention could not look into .*987654325/.test(line.msg))).toBe(
+      true,
+    );
+    expect(latestSummary(install.reports, 'god.csv')).toMatchObject({ rows: 20, failed: 0 });
+    if (!IS_ROOT) chmodSync(closed, 0o700);
+  }, 60_000);
+
+  it('makes every folder it creates for personal data the owner’s alone (0700)', async () => {
+    dropFleet(install.inbox, 'egen.csv', planFleet(5, 49_500));
+    const owner = join(install.inbox, '310555568');
+    mkdirSync(owner);
+    const [person] = syntheticPersons(1, 900);
+    writeFileSync(
+      join(owner, 'eier.csv'),
+      `Kjennemerke;Handling;Fødselsnummer;Etternavn\r\nDG10002;OPPRETTE;${person};Firkant\r\n`,
+    );
+    const result = await install.run({ LEASINGTAKER_REPORTS: join(install.dir, 'data', 'reports') });
+    expect(result.code, result.stdout).toBe(0);
+    const reports = join(install.dir, 'data', 'reports');
+    const day = readdirSync(install.archive).find((name) => /^\d{4}-\d{2}-\d{2}$/.test(name)) ?? '';
+    for (const folder of [
+      join(install.dir, 'data'),
+      reports,
+      join(reports, '310555568'),
+      install.archive,
+      join(install.archive, day),
+      join(install.archive, '310555568'),
+      join(install.archive, '310555568', day),
+      install.state,
+    ]) {
+      expect((statSync(folder).mode & 0o777).toString(8), folder).toBe('700');
+    }
+  }, 60_000);
+});
+
+describe('validate', () => {
+  it('never opens a FIFO (it would wait for a writer for ever), and says what it is', async () => {
+    const install = await createInstallation();
+    try {
+      const fifo = join(install.dir, 'rør.csv');
+      execFileSync('mkfifo', [fifo]);
+      const child = startCli(['validate', fifo], {}, { cwd: install.dir });
+      const timer = setTimeout(() => child.child.kill('SIGKILL'), 15_000);
+      const result = await child.result;
+      clearTimeout(timer);
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('ikke en vanlig fil');
+    } finally {
+      await install.close();
+    }
+  }, 30_000);
 });
 
 describe('what is not a file is left alone, and said so', () => {
