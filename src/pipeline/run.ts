@@ -189,6 +189,7 @@ async function runLocked(
     if (!surroundings) {
       surroundings = error;
       logger.error({ folder: error.folder, code: error.code }, error.message);
+      logger.debug({ err: error.cause }, 'The failure in full');
     }
     stop(error.notice);
   };

@@ -3,6 +3,7 @@
 // file after file (or crashing). One file's own trouble (a file it may not read) is that file's outcome.
 
 import { randomUUID } from 'node:crypto';
+import { statfsSync } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -82,7 +83,20 @@ export function asSurroundingsError(
 ): SurroundingsError | undefined {
   if (error instanceof SurroundingsError) return error;
   if (!isSurroundingsCode(error)) return undefined;
-  return new SurroundingsError(place, folder, errorCode(error) as string, { cause: error });
+  let code = errorCode(error) as string;
+  // SQLite says "disk I/O error" for a write that found the disk full: the disk's free space tells which.
+  if (BROKEN.has(code) && isFull(folder)) code = 'ENOSPC';
+  return new SurroundingsError(place, folder, code, { cause: error });
+}
+
+/** Less room left than a page or two of the ledger. */
+function isFull(folder: string): boolean {
+  try {
+    const info = statfsSync(folder);
+    return info.bavail * info.bsize < 64 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 /**

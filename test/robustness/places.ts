@@ -11,6 +11,8 @@ import {
   openSync,
   readdirSync,
   rmSync,
+  statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -56,8 +58,11 @@ export function mountSmallDisk(dir: string, kilobytes: number): () => void {
   return () => execFileSync('umount', ['-l', dir]);
 }
 
-/** Fills the disk under `dir` to the last byte with `dir/filler`; removing that file frees it again. */
-export function fillDisk(dir: string): string {
+/**
+ * Fills the disk under `dir` with `dir/filler`, to the last byte or to `leaveBytes` short of it; removing that
+ * file frees it again.
+ */
+export function fillDisk(dir: string, leaveBytes = 0): string {
   const filler = join(dir, 'filler');
   const fd = openSync(filler, 'w');
   const block = Buffer.alloc(4096, 1);
@@ -72,5 +77,6 @@ export function fillDisk(dir: string): string {
   } finally {
     closeSync(fd);
   }
+  if (leaveBytes > 0) truncateSync(filler, Math.max(0, statSync(filler).size - leaveBytes));
   return filler;
 }

@@ -112,6 +112,56 @@ describe.skipIf(!CAN_MOUNT)('a full disk ends the run with what to do, and loses
   }, 60_000);
 });
 
+describe.skipIf(!CAN_MOUNT)('a full state disk (the ledger) ends the run, and loses nothing', () => {
+  let install: Installation;
+  let unmount: (() => void) | undefined;
+  beforeEach(async () => {
+    install = await createInstallation();
+  });
+  afterEach(async () => {
+    unmount?.();
+    unmount = undefined;
+    await install.close();
+  });
+
+  it('full before the run: exit 2 with what to do, nothing taken', async () => {
+    unmount = mountSmallDisk(install.state, 2048);
+    expect((await install.run()).code).toBe(0);
+    dropFleet(install.inbox, 'mars.csv', planFleet(20, 58_000));
+    const filler = fillDisk(install.state);
+    const stopped = await install.run();
+    expectStoppedBy(stopped, 2, /state folder .* is full/i);
+    expect(readdirSync(install.inbox)).toEqual(['mars.csv']);
+    rmSync(filler);
+    expect((await install.run()).code).toBe(0);
+    expect(latestSummary(install.reports, 'mars.csv')).toMatchObject({ rows: 20, failed: 0 });
+  }, 60_000);
+
+  it('full while sending: stops with what to do, and the next run finishes every row, none sent twice but the ones in flight', async () => {
+    unmount = mountSmallDisk(install.state, 16 * 1024);
+    const first = planFleet(20, 56_000);
+    dropFleet(install.inbox, 'januar.csv', first);
+    expect((await install.run()).code).toBe(0);
+    const fleet = planFleet(2000, 57_000);
+    dropFleet(install.inbox, 'mars.csv', fleet);
+    // Room to open the ledger and start, not to record 2,000 rows.
+    const filler = fillDisk(install.state, 256 * 1024);
+
+    const stopped = await install.run();
+    expectStoppedBy(stopped, 1, /state folder .* is full/i);
+
+    rmSync(filler);
+    const next = await install.run();
+    expect(next.code, next.stdout).toBe(0);
+    const summary = latestSummary(install.reports, 'mars.csv');
+    expect(summary).toMatchObject({ rows: fleet.length, failed: 0, pending: 0 });
+    // Each row went once, but for those whose answer could not be recorded (in flight when the disk filled).
+    const calls = apiCalls(install.local.sim.calls).length - sent(first);
+    expect(calls).toBeGreaterThanOrEqual(sent(fleet));
+    expect(calls).toBeLessThanOrEqual(sent(fleet) + 4);
+  }, 90_000);
+});
+
 describe('a folder the job may not write stops the run before it takes anything', () => {
   let install: Installation;
   beforeEach(async () => {
@@ -121,7 +171,7 @@ describe('a folder the job may not write stops the run before it takes anything'
     await install.close();
   });
 
-  for (const place of ['reports', 'archive'] as const) {
+  for (const place of ['reports', 'archive', 'state'] as const) {
     it(`${place} folder not writable: exit 2 with what to fix, then runs once fixed`, async () => {
       const mars = planFleet(20, 55_000);
       dropFleet(install.inbox, 'mars.csv', mars);
