@@ -216,19 +216,38 @@ export async function writeTableSheet<T>(
 
   // One style object per column, set on every cell: exceljs caches a style's id by object identity, and
   // a fresh object per cell (what it makes from the column by itself) costs a third of the writing time.
-  const styles: Partial<ExcelJS.Style>[] = columns.map((column) => ({
-    numFmt: column.numFmt ?? TEXT_FORMAT,
-    alignment: { vertical: 'top', horizontal: column.align ?? 'left', wrapText: column.wrap ?? false },
-  }));
+  // Columns that look alike share one (a wide input file has thousands of text columns).
+  const cellStyles = new Map<string, Partial<ExcelJS.Style>>();
+  const styles: Partial<ExcelJS.Style>[] = columns.map((column) => {
+    const numFmt = column.numFmt ?? TEXT_FORMAT;
+    const horizontal = column.align ?? 'left';
+    const wrapText = column.wrap ?? false;
+    const key = `${numFmt}/${horizontal}/${wrapText}`;
+    const known = cellStyles.get(key);
+    if (known) return known;
+    const style: Partial<ExcelJS.Style> = { numFmt, alignment: { vertical: 'top', horizontal, wrapText } };
+    cellStyles.set(key, style);
+    return style;
+  });
   // Headers come from the input file too: the same fitting as any cell, counted once (not once per part).
   const headers = columns.map((column) => fitting.text(column.header));
+  // One object per kind of header, as for the cells: a new one per cell costs seconds in a 16,384-column sheet.
+  const headerStyles = new Map<string, Partial<ExcelJS.Style>>();
+  const headerStyleOf = (fill: string, align: 'left' | 'center' = 'left') => {
+    const key = `${fill}/${align}`;
+    const known = headerStyles.get(key);
+    if (known) return known;
+    const style = headerStyle(fill, align);
+    headerStyles.set(key, style);
+    return style;
+  };
   const startSheet = (sheetName: string) => {
     const started = addSheet(sheetName);
     started.columns = widths.map((width, i) => ({ width, style: styles[i] ?? {} }));
     const header = started.addRow(headers);
     let headerLines = 1;
     columns.forEach((column, i) => {
-      header.getCell(i + 1).style = headerStyle(
+      header.getCell(i + 1).style = headerStyleOf(
         column.fromInput ? INPUT_HEADER_FILL : OWN_HEADER_FILL,
         column.align,
       );
