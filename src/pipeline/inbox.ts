@@ -3,6 +3,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
+import type { Logger } from '../log.ts';
 import { asSurroundingsError } from './surroundings.ts';
 
 /** A file waiting in the inbox that looks like a finished fleet file. */
@@ -135,4 +136,21 @@ async function describe(
       ignored.push({ path, reason: `cannot be read (${code}); left in the inbox`, kind: 'waiting' });
     return undefined;
   }
+}
+
+/**
+ * One line per entry left alone: an error for work that waits (a person must fix it), a warning for what is not
+ * a file, a note for the rest. Returns whether any work waits, which makes the run exit 1.
+ */
+export function logIgnored(ignored: readonly IgnoredEntry[], logger: Logger): boolean {
+  let waiting = false;
+  for (const entry of ignored) {
+    const line = { file: entry.path };
+    if (entry.kind === 'waiting') {
+      waiting = true;
+      logger.error(line, `Left alone: ${entry.path} ${entry.reason}`);
+    } else if (entry.kind === 'odd') logger.warn(line, `Left alone: ${entry.path} ${entry.reason}`);
+    else logger.info(line, `Left alone: ${entry.reason}`);
+  }
+  return waiting;
 }

@@ -4,12 +4,12 @@ import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
-import { findReadyFiles, type InboxFile } from './inbox.ts';
+import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
 import { acquireRunLock, RunLockedError } from './run-lock.ts';
-import { asSurroundingsError, checkWritable, SurroundingsError } from './surroundings.ts';
+import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } from './surroundings.ts';
 import { takeFile } from './take-file.ts';
 
 export interface RunSettings {
@@ -79,6 +79,10 @@ export async function runInbox(
   const { release, ledger } = await openState(settings.state);
   try {
     return await runLocked(settings, factory, logger, terminate, hooks, ledger);
+  } catch (error) {
+    // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
+    // unmoved files) means the state folder is full or failing, found before anything was sent.
+    throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
   } finally {
     ledger.close();
     await release();
@@ -117,15 +121,7 @@ async function runLocked(
   await applyRetention(settings, ledger, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
   // Files that wait but can't be taken need a person: the run exits 1 for them.
-  let waiting = false;
-  for (const entry of ignored) {
-    const line = { file: entry.path };
-    if (entry.kind === 'waiting') {
-      waiting = true;
-      logger.error(line, `Left alone: ${entry.path} ${entry.reason}`);
-    } else if (entry.kind === 'odd') logger.warn(line, `Left alone: ${entry.path} ${entry.reason}`);
-    else logger.info(line, `Left alone: ${entry.reason}`);
-  }
+  const waiting = logIgnored(ignored, logger);
 
   const resumed = ledger.unfinishedFiles().map((file) => file.id);
   const retries = ledger.filesWithRetryableRows(settings.maxRuns).map((file) => file.id);
@@ -290,11 +286,6 @@ async function runLocked(
   const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
   const reason = surroundings?.message ?? stopReason ?? [...refused.values()][0]?.message;
   return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
-}
-
-/** node:sqlite's errors: the ledger could not be written, which is the state folder's trouble, not the file's. */
-function isLedgerError(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === 'ERR_SQLITE_ERROR';
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */

@@ -65,8 +65,13 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, errcode } = error as { code?: unknown; errcode?: unknown };
   // SQLITE_IOERR_* and the others carry extended codes: the primary code is the low byte.
-  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number') return SQLITE_CODES[errcode & 0xff];
+  if (isLedgerError(error) && typeof errcode === 'number') return SQLITE_CODES[errcode & 0xff];
   return typeof code === 'string' ? code : undefined;
+}
+
+/** node:sqlite's errors: the ledger could not be written, which is the state folder's trouble, not a file's. */
+export function isLedgerError(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'ERR_SQLITE_ERROR';
 }
 
 /** Whether an error is one of the surroundings' (full, not writable, failing disk), whichever folder. */

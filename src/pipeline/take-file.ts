@@ -7,7 +7,7 @@ import { dirname, relative } from 'node:path';
 import type { Ledger } from '../ledger/ledger.ts';
 import { claimFile, NotAFileError } from './claim-file.ts';
 import type { InboxFile } from './inbox.ts';
-import { asSurroundingsError, SurroundingsError } from './surroundings.ts';
+import { asSurroundingsError, isLedgerError, SurroundingsError } from './surroundings.ts';
 
 export type Taken =
   | { readonly fileId: number }
@@ -36,7 +36,7 @@ export async function takeFile(
     const { code, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
     if (code === 'ELOOP') return { left: 'is a symbolic link; links are not followed', attention: false };
     if (code === 'ENOENT' && path === file.path) return { left: 'is gone from the inbox', attention: false };
-    if ((error as { code?: unknown }).code === 'ERR_SQLITE_ERROR') {
+    if (isLedgerError(error)) {
       throw asSurroundingsError(error, 'state', places.state) ?? error;
     }
     if (await archiveSide(error, places.archive, file)) {
