@@ -37,7 +37,8 @@ export async function takeFile(
     if (code === 'ELOOP') return { left: 'is a symbolic link; links are not followed', attention: false };
     if (code === 'ENOENT' && path === file.path) return { left: 'is gone from the inbox', attention: false };
     if (isLedgerError(error)) {
-      throw asSurroundingsError(error, 'state', places.state) ?? error;
+      const failure = asSurroundingsError(error, 'state', places.state);
+      if (failure) throw failure;
     }
     if (await archiveSide(error, places.archive, file)) {
       const failure = asSurroundingsError(error, 'archive', places.archive);
