@@ -55,6 +55,8 @@ function describe(place: Place, folder: string, code: string): string {
     return `${where} fails with an I/O error (${code}). Check the disk or the mount, ${after}`;
   const user = `the user the job runs as (uid ${process.getuid?.() ?? '?'})`;
   if (code === 'EROFS') return `${where} cannot be written (${code}): mount it read-write, ${after}`;
+  if (code === 'ENOTDIR')
+    return `${where} is not a folder (${code}): point the variable at a folder, ${after}`;
   return `${where} cannot be written (${code}): give ${user} write access to it, ${after}`;
 }
 
@@ -117,6 +119,10 @@ export async function checkWritable(place: Place, folder: string, mode = 0o700):
     await handle.close();
     await unlink(probe);
   } catch (error) {
+    const code = errorCode(error);
+    // Something else by the folder's name (a file, or a file where a parent folder should be).
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+      throw new SurroundingsError(place, folder, 'ENOTDIR', { cause: error });
     throw asSurroundingsError(error, place, folder) ?? error;
   }
 }

@@ -196,4 +196,13 @@ describe('a folder the job may not write stops the run before it takes anything'
       expect(latestSummary(install.reports, 'mars.csv')).toMatchObject({ rows: 20, failed: 0 });
     }, 60_000);
   }
+
+  it('a file where the reports folder should be: exit 2, saying it is not a folder', async () => {
+    dropFleet(install.inbox, 'mars.csv', planFleet(5, 59_000));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(install.reports, 'not a folder');
+    const result = await install.run();
+    expectStoppedBy(result, 2, /reports folder .* is not a folder/i);
+    expect(readdirSync(install.inbox)).toEqual(['mars.csv']);
+  }, 30_000);
 });
