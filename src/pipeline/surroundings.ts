@@ -112,7 +112,8 @@ function isFull(folder: string): boolean {
  * guesses, passes `access()`. A run checks its folders before it takes anything from the inbox.
  */
 export async function checkWritable(place: Place, folder: string, mode = 0o700): Promise<void> {
-  const probe = join(folder, `.leasingtaker-write-check.${randomUUID().slice(0, 8)}.tmp`);
+  // Hidden, so no run or retention takes it; not `.tmp`, which in the reports folder means a report being written.
+  const probe = join(folder, `.leasingtaker-write-check-${randomUUID().slice(0, 8)}`);
   try {
     await mkdir(folder, { recursive: true, mode });
     const handle = await open(probe, 'wx', 0o600);
