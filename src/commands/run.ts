@@ -13,6 +13,7 @@ import { createProgress } from '../pipeline/progress.ts';
 import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
 import { summarizeRun } from '../pipeline/run-summary.ts';
+import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */
@@ -82,14 +83,24 @@ export async function runWithConfig(
       logger.info(error.message);
       return { files: [], exitCode: 0, stopReason: error.message };
     }
-    if (!(error instanceof MaskinportenError || error instanceof ApiConfigError)) {
-      // The process ends with the error (`watch` goes on); the figures still tell the alerts this run failed.
-      const figures = await metrics.finish({ exitCode: 1 });
-      options.onFigures?.(figures);
-      throw error;
+    if (error instanceof MaskinportenError || error instanceof ApiConfigError) {
+      logger.error(error.message);
+      result = { files: [], exitCode: 2, stopReason: error.message };
+    } else if (error instanceof SurroundingsError) {
+      // Before any file was taken: a folder the job can't write is configuration (exit 2, nothing sent).
+      logger.error({ folder: error.folder, code: error.code }, error.message);
+      result = { files: [], exitCode: 2, stopReason: error.message };
+    } else {
+      // Not foreseen: one line for the person reading the log, the stack only at LOG_LEVEL=debug. Exit 1, as a
+      // crash would: the ledger holds what was done, and the next run goes on from there. The figures still
+      // tell the alerts this run failed.
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error(
+        `The run stopped on an unexpected error: ${message}. The next run goes on where it stopped.`,
+      );
+      logger.debug({ err: error }, 'The error in full');
+      result = { files: [], exitCode: 1, stopReason: message };
     }
-    logger.error(error.message);
-    result = { files: [], exitCode: 2, stopReason: error.message };
   } finally {
     senders?.close();
     process.off('SIGTERM', onSignal);

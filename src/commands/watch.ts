@@ -4,6 +4,7 @@ import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
+import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
@@ -32,7 +33,14 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
     logger.error(error.message);
     return 2;
   }
-  await mkdir(config.inbox, { recursive: true });
+  try {
+    await mkdir(config.inbox, { recursive: true });
+  } catch (error) {
+    const failure = asSurroundingsError(error, 'inbox', config.inbox);
+    if (!failure) throw error;
+    logger.error(failure.message);
+    return 2;
+  }
 
   let metrics: WatchMetrics | undefined;
   let server: MetricsServer | undefined;

@@ -118,6 +118,14 @@ function accessError(path: string, error: unknown): FleetFileError {
       return new FleetFileError(path, `Har ikke tilgang til å lese "${name}".`, { cause: error });
     case 'EISDIR':
       return new FleetFileError(path, `"${name}" er en mappe, ikke en fil.`, { cause: error });
+    case 'ENOTREGULAR':
+      return new FleetFileError(
+        path,
+        `"${name}" er ikke en vanlig fil (men en FIFO, en sokkel eller en enhet).`,
+        {
+          cause: error,
+        },
+      );
     default:
       return new FleetFileError(path, `"${name}" kunne ikke åpnes (${code ?? 'ukjent feil'}).`, {
         cause: error,
@@ -140,6 +148,8 @@ export async function openFleetFile(
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // Opening a FIFO waits for a writer, for ever: only regular files are opened.
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
     content = await sniff(path);
   } catch (error) {
     throw accessError(path, error);

@@ -212,7 +212,9 @@ export class Ledger {
       this.#db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      // SQLite has rolled back by itself after some errors (a full disk): a second ROLLBACK would throw "no
+      // transaction is active" and hide the error that says what is wrong.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;
     } finally {
       this.#inTransaction = false;

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -215,8 +215,24 @@ async function copyIntoArchive(
   }
 }
 
+/** An inbox entry that turned out not to be a regular file when it was opened. */
+export class NotAFileError extends Error {
+  override readonly name = 'NotAFileError';
+}
+
+/**
+ * Never follows a link, and never waits on a FIFO: opening one for reading would block until someone writes
+ * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
+ * this covers an entry swapped since.
+ */
 async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);
+    const hash = createHash('sha256');
+    await pipeline(handle.createReadStream({ autoClose: false }), hash);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }

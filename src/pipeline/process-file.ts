@@ -11,6 +11,7 @@ import { layoutOf } from './file-layout.ts';
 import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
 import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
+import { asSurroundingsError } from './surroundings.ts';
 
 /** What one run shares between the files it processes. */
 export interface RunContext {
@@ -252,6 +253,7 @@ async function finish(
   const stopped = status === 'interrupted' ? context.stopReason() : undefined;
   const notice = [stopped, grown].filter(Boolean).join(' ');
   const givenUp = ledger.givenUpCount(fileId, context.maxRuns);
+  const reportsDir = file.owner ? join(context.reportsDir, file.owner) : context.reportsDir;
   const reports = await writeFileReports(
     {
       file,
@@ -265,8 +267,11 @@ async function finish(
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
-    file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
-  );
+    reportsDir,
+  ).catch((error: unknown) => {
+    // A full or unwritable reports folder stops the run (run.ts); the file is left unfinished until then.
+    throw asSurroundingsError(error, 'reports', reportsDir) ?? error;
+  });
   await markPreviousRetryFile(context, fileId, reports.retry);
   const error = status === 'unreadable' && file.error ? { error: file.error } : {};
   return { fileId, name: file.name, owner: file.owner, status, counts, givenUp, ...error, reports };

@@ -10,6 +10,7 @@ import {
   TEXT_FORMAT,
   wrappedLines,
 } from './excel.ts';
+import { Fitting } from './excel-limits.ts';
 import { layoutLines } from './layout-lines.ts';
 import { GIVEN_UP } from './row-texts.ts';
 import type { ReportInput } from './types.ts';
@@ -126,10 +127,16 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
 
 type Line = readonly [CellScalar?, CellScalar?, CellScalar?];
 
+/**
+ * `notes` say what the report had to fit to Excel's limits (fit-notes.ts); `fitting` counts what this sheet's
+ * own cells needed (a file name with characters XML can't hold).
+ */
 export function writeOverviewSheet(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   input: ReportInput,
   retryName: string | null,
+  notes: readonly string[] = [],
+  fitting: Fitting = new Fitting(),
 ): void {
   const sheet = workbook.addWorksheet('Oppsummering', {
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
@@ -137,7 +144,7 @@ export function writeOverviewSheet(
   sheet.columns = WIDTHS.map((width) => ({ width, style: { alignment: { vertical: 'top' } } }));
 
   const add = (line: Line, style?: (row: ExcelJS.Row) => void) => {
-    const row = sheet.addRow(line.map((v) => cellValue(v ?? null)));
+    const row = sheet.addRow(line.map((v) => cellValue(v ?? null, fitting)));
     const lines = wrappedLines(line[2] ?? null, WIDTHS[2]);
     if (lines > 1) row.height = lines * 15;
     style?.(row);
@@ -219,6 +226,13 @@ export function writeOverviewSheet(
   }
   if (input.notice) {
     add(['Merk', null, input.notice], (row) => {
+      label(row);
+      wrap(row);
+    });
+  }
+  if (notes.length > 0) add([]);
+  for (const note of notes) {
+    add(['Tilpasset Excel', null, note], (row) => {
       label(row);
       wrap(row);
     });
