@@ -160,5 +160,15 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  await buildProgram().parseAsync([...argv]);
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    // The last net under the commands, which handle what they foresee: one line for a person, the stack only
+    // with LOG_LEVEL=debug (read from the environment: the configuration may be what failed).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`leasingtaker: ${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write('(LOG_LEVEL=debug shows where it happened)\n');
+    process.exitCode = 1;
+  }
 }

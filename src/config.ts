@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
 import { isLoopbackHost } from './api/loopback.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
+import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './pipeline/api-sender.ts';
 import type { RunSettings } from './pipeline/run.ts';
 
@@ -16,6 +17,8 @@ export interface RunConfig extends RunSettings {
   /** LOG_LEVEL, default `info`. */
   readonly logLevel: string;
   readonly api: ApiAccess;
+  /** LEASINGTAKER_PUSHGATEWAY_URL, LEASINGTAKER_INSTANCE, LEASINGTAKER_METRICS_FILE: see `MetricsSettings`. */
+  readonly metrics: MetricsSettings;
 }
 
 export const DEFAULT_API_URL: Readonly<Record<'test' | 'prod', string>> = {
@@ -116,6 +119,7 @@ export function loadRunConfig(
     retentionDays: integer('retentionDays', 'LEASINGTAKER_RETENTION_DAYS', 90, 1, 36_500),
     logLevel: text('logLevel', 'LOG_LEVEL', 'info'),
     ownerWeights,
+    metrics: readMetricsSettings(env, problems),
     ...(typeof flags.sheet === 'string' ? { sheet: flags.sheet } : {}),
   };
   const timeoutSeconds = integer('timeout', 'LEASINGTAKER_TIMEOUT_SECONDS', 30, 1, 600);

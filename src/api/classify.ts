@@ -1,4 +1,4 @@
-import { maskId } from '../domain/mask.ts';
+import { maskIdNumbers } from '../domain/mask.ts';
 
 /** What the register says about the vehicle after a change. Every field is optional: the API may drop or add some. */
 export interface LeasingtakerEntity {
@@ -147,5 +147,5 @@ function firstString(
  * found" would otherwise carry one into logs and error messages.
  */
 function scrub(value: string): string {
-  return /\d{11}/.test(value) ? value.replace(/(?<!\d)\d{11}(?!\d)/g, (id) => maskId(id)) : value;
+  return maskIdNumbers(value);
 }

@@ -50,6 +50,8 @@ export interface LeasingtakerClientOptions {
   readonly gate?: PauseGate;
   /** Called before every wait for a retry; keep it cheap. */
   readonly onRetry?: (info: RetryInfo) => void;
+  /** Called for every request sent, with the reply's HTTP status, or undefined when none came; for metrics. */
+  readonly onReply?: (status: number | undefined) => void;
   /** Connections kept open per host; at least the number of concurrent workers. Default 64. */
   readonly maxSockets?: number;
   /** Merknad codes that mean "already so" (`LEASINGTAKER_ALREADY_SO_CODES`). Default `DEFAULT_ALREADY_SO_CODES`. */
@@ -164,7 +166,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
   const maxRetryAfterMs = (options.maxRetryAfterSeconds ?? 120) * 1000;
   const gate = options.gate ?? createPauseGate(now);
   const alreadySoCodes = options.alreadySoCodes ?? DEFAULT_ALREADY_SO_CODES;
-  const { onRetry } = options;
+  const { onRetry, onReply } = options;
   const maxSockets = options.maxSockets ?? 64;
 
   const { http, agent } = createApiHttp({
@@ -207,6 +209,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
           }),
         );
       } catch (error) {
+        onReply?.(undefined);
         if (signal?.aborted) throw signal.reason;
         const problem = describeNetworkError(error);
         if (problem.mayHaveReached) maybeReached = true;
@@ -218,6 +221,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
       }
 
       const status = response.statusCode;
+      onReply?.(status);
       const reply = classifyReply(status, parseBody(response.body));
       switch (reply.kind) {
         case 'ok':

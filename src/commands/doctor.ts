@@ -13,6 +13,7 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
 import { createTokenProvider } from '../maskinporten/token-provider.ts';
+import { checkMetrics } from '../metrics/check.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 import { configure } from './configure.ts';
 
@@ -114,6 +115,8 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
 
   for (const line of await diskSpace(folders.map(([label, , path]) => [label, path])))
     say(line.verdict, line.text);
+
+  for (const line of await checkMetrics(config.metrics)) say(line.verdict, line.text);
 
   print(
     failures === 0

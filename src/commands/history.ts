@@ -100,6 +100,8 @@ function details(row: LedgerRow): string {
     case 'invalid':
       return row.problems.map((problem) => `${problem.column}: ${problem.reason}`).join('; ');
     case 'skipped':
+      if (row.skipReason === 'hidden')
+        return 'hidden in the workbook (filtered out or hidden by hand): not sent';
       return row.skippedBecauseOf
         ? `the same change went through in ${row.skippedBecauseOf.file}, row ${row.skippedBecauseOf.rowNumber}, ${localTime(row.skippedBecauseOf.at)}`
         : 'the same change went through before';

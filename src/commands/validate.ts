@@ -1,18 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { print } from '../console.ts';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { FleetFileError } from '../input/types.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { layoutNotes } from '../pipeline/file-layout.ts';
 import { ingestRows } from '../pipeline/ingest.ts';
+import { hiddenRowsText } from './hidden-rows-text.ts';
+import { makeScratch, removeDeadScratch } from './validate-scratch.ts';
 
 export interface FileVerdict {
   readonly file: string;
   readonly rows: number;
   readonly valid: number;
   readonly invalid: number;
+  /** Rows hidden in the workbook (filtered out or hidden by hand): not sent. */
+  readonly hiddenRows: readonly number[];
   readonly problems: readonly { readonly row: number; readonly column: string; readonly reason: string }[];
   readonly warnings: readonly string[];
   readonly error?: string;
@@ -24,12 +28,12 @@ export interface FileVerdict {
  */
 export async function validateFile(path: string, sheet?: string): Promise<FileVerdict> {
   const file = basename(path);
-  const empty = { file, rows: 0, valid: 0, invalid: 0, problems: [], warnings: [] };
+  const empty = { file, rows: 0, valid: 0, invalid: 0, hiddenRows: [], problems: [], warnings: [] };
   let fleetFile: Awaited<ReturnType<typeof openFleetFile>> | undefined;
-  const scratch = mkdtempSync(join(tmpdir(), 'leasingtaker-validate-'));
+  const scratch = makeScratch();
   const ledger = Ledger.open(scratch);
   try {
-    fleetFile = await openFleetFile(path, sheet ? { sheet } : {});
+    fleetFile = await openFleetFile(path, { header: findColumns, ...(sheet ? { sheet } : {}) });
     const columns = findColumns(fleetFile.headers);
     if (!columns.ok) return { ...empty, error: columns.message };
     const fileId = ledger.addFile({
@@ -53,13 +57,19 @@ export async function validateFile(path: string, sheet?: string): Promise<FileVe
     for (const row of ledger.rowsWithStatus(fileId, ['invalid'])) {
       for (const problem of row.problems) problems.push({ row: row.rowNumber, ...problem });
     }
+    // Row numbers only: a filter may hide most of a 200,000-row file.
+    const hiddenRows: number[] = [];
+    for (const row of ledger.rowsWithStatus(fileId, ['skipped'])) {
+      if (row.skipReason === 'hidden') hiddenRows.push(row.rowNumber);
+    }
     return {
       file,
       rows: counts.rows,
-      valid: counts.rows - counts.invalid,
+      valid: counts.rows - counts.invalid - hiddenRows.length,
       invalid: counts.invalid,
+      hiddenRows,
       problems,
-      warnings: columns.warnings,
+      warnings: [...columns.warnings, ...layoutNotes(fleetFile)],
     };
   } catch (error) {
     if (error instanceof FleetFileError) return { ...empty, error: error.message };
@@ -75,6 +85,8 @@ export async function validateCommand(
   files: string[],
   options: { sheet?: string; json?: boolean },
 ): Promise<number> {
+  // What a validate killed before left in the temp folder: a ledger of its file's rows.
+  removeDeadScratch();
   const verdicts: FileVerdict[] = [];
   for (const path of files) {
     const verdict = await validateFile(path, options.sheet);
@@ -101,6 +113,7 @@ function describe(verdict: FileVerdict): string {
       `${count(verdict.valid, 'gyldig', 'gyldige')}, ${count(verdict.invalid, 'ugyldig', 'ugyldige')}`,
   ];
   for (const warning of verdict.warnings) lines.push(`  merk: ${warning}`);
+  if (verdict.hiddenRows.length > 0) lines.push(`  ${hiddenRowsText(verdict.hiddenRows)}`);
   for (const problem of verdict.problems)
     lines.push(`  rad ${problem.row}, ${problem.column}: ${problem.reason}`);
   if (verdict.invalid > 0) {

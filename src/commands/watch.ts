@@ -3,6 +3,8 @@ import type { Flags } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
+import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
+import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
@@ -31,7 +33,35 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
     logger.error(error.message);
     return 2;
   }
-  await mkdir(config.inbox, { recursive: true });
+  try {
+    await mkdir(config.inbox, { recursive: true });
+  } catch (error) {
+    const failure = asSurroundingsError(error, 'inbox', config.inbox);
+    if (!failure) throw error;
+    logger.error(failure.message);
+    return 2;
+  }
+
+  let metrics: WatchMetrics | undefined;
+  let server: MetricsServer | undefined;
+  if (config.metricsListen) {
+    const { serveMetrics, WatchMetrics } = await import('../metrics/watch-metrics.ts');
+    metrics = new WatchMetrics();
+    try {
+      server = await serveMetrics(config.metricsListen, metrics);
+    } catch (error) {
+      logger.error(
+        `LEASINGTAKER_METRICS_LISTEN: cannot listen on ${config.metricsListen.host}:${config.metricsListen.port} ` +
+          `(${(error as NodeJS.ErrnoException).code ?? 'unknown error'}).`,
+      );
+      return 2;
+    }
+    const { address, port } = server.address;
+    logger.info(
+      { metricsAddress: `${address}:${port}` },
+      `Serving metrics on http://${address}:${port}/metrics`,
+    );
+  }
 
   const terminate = new AbortController();
   let stop = () => {};
@@ -80,12 +110,16 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
     logger,
     run: async (trigger) => {
       if (terminate.signal.aborted) return;
-      await runWithConfig(config, logger.child({ trigger }), { terminate: terminate.signal });
+      await runWithConfig(config, logger.child({ trigger }), {
+        terminate: terminate.signal,
+        onFigures: (figures) => metrics?.runDone(figures),
+      });
     },
   });
 
   await stopping;
   await watcher.stop();
+  await server?.close();
   clearTimeout(grace);
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);

@@ -35,6 +35,10 @@ export type FindColumnsResult =
        * file without a header row), whose cells are personal data.
        */
       readonly found: string[];
+      /** How many of the fields this row has a column for: 0 for a title or a data row. */
+      readonly recognised: number;
+      /** What it lacks, with headers to use: `kolonnen for handling (f.eks. "Handling")`. */
+      readonly lacking: string;
       readonly message: string;
     };
 
@@ -162,15 +166,33 @@ export function findColumns(headers: readonly string[]): FindColumnsResult {
   if (etternavn === undefined && !onlyOrganisations) missing.push(LABELS.etternavn);
 
   if (kjennemerke === undefined || handling === undefined || missing.length > 0) {
+    // A file without a header row shows its first data row here: mask anything that could be an identity number,
+    // also when written in groups (`010170 12345`).
+    const found = headers
+      .map((header) => header.trim().replace(/\d(?:[ .-]?\d){8,}/g, maskId))
+      .filter((header) => header !== '');
+    const recognised = [
+      kjennemerke,
+      handling,
+      fodselsnummer,
+      organisasjonsnummer,
+      leasingtakerId,
+      etternavn,
+    ].filter((column) => column !== undefined).length;
+    const lacking = lackingText(missing);
     // A file without a header row has its first data row here. Its cells are not echoed: a surname can't be
     // told from a header by its look, but a row with a plate, an action or a long number is data, not headers.
     if (looksLikeData(headers)) {
-      return { ok: false, missing, found: [], message: missingMessage(missing, [], true) };
+      return {
+        ok: false,
+        missing,
+        found: [],
+        recognised,
+        lacking,
+        message: missingMessage(lacking, [], true),
+      };
     }
-    const found = headers
-      .map((header) => header.trim().replace(/\d{9,}/g, maskId))
-      .filter((header) => header !== '');
-    return { ok: false, missing, found, message: missingMessage(missing, found) };
+    return { ok: false, missing, found, recognised, lacking, message: missingMessage(lacking, found) };
   }
   return {
     ok: true,
@@ -235,9 +257,12 @@ function looksLikeData(cells: readonly string[]): boolean {
   });
 }
 
-function missingMessage(missing: readonly string[], found: readonly string[], dataRow = false): string {
+function lackingText(missing: readonly string[]): string {
   const named = missing.map((label) => `${label} (f.eks. ${EXAMPLES[label] ?? label})`);
-  const what = named.length === 1 ? `kolonnen for ${named[0]}` : `kolonnene for ${joinNorwegian(named)}`;
+  return named.length === 1 ? `kolonnen for ${named[0]}` : `kolonnene for ${joinNorwegian(named)}`;
+}
+
+function missingMessage(what: string, found: readonly string[], dataRow = false): string {
   const seen = dataRow
     ? 'Første rad ser ut som en rad med data, ikke som overskrifter: filen mangler overskriftsraden. ' +
       'Legg inn en første rad med kolonnenavnene, f.eks. Kjennemerke, Handling, Fødselsnummer og Etternavn.'

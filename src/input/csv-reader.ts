@@ -4,14 +4,17 @@
 // so the n-th record is row n. Blank records are counted and skipped, which is why skip_empty_lines is off.
 // An Excel `sep=;` line is removed before parsing, because Excel hides it and numbers the next line 1.
 
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
-import { headerAndRows, tidyText } from './row-shape.ts';
+import { completeLinesEnd } from './complete-lines.ts';
+import { findHeader, HEADER_SEARCH_ROWS, noHeaderMessage } from './header-search.ts';
+import { rowsAfterHeader, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
-import { type FleetFile, FleetFileError } from './types.ts';
+import { type FleetFile, FleetFileError, type HeaderCheck } from './types.ts';
 
 /** Longest record we accept. A longer one is almost always an unclosed quote swallowing the rest of the file. */
 export const MAX_RECORD_CHARS = 1_000_000;
@@ -28,6 +31,18 @@ export interface CsvFleetFile extends FleetFile {
   readonly delimiter: CsvDelimiter;
   /** 'ascii' until a non-ASCII byte has been read; final once `rows` has been read to the end. */
   readonly encoding: CsvEncoding;
+}
+
+export interface CsvOpenOptions {
+  /**
+   * Whether the file is known to be complete (default true). When false, only bytes up to the last line end
+   * are read: a file still being written stops anywhere, and its last line is read once a later look finds the
+   * file complete. `lastLineHeldBack` says whether anything was left unread. (A quoted cell still open at that
+   * line end is the error it would be in a complete file; the run reads the file again once it changes.)
+   */
+  readonly complete?: boolean;
+  /** Which row is the header (see `OpenOptions.header`); without it, the first non-blank row. */
+  readonly header?: HeaderCheck;
 }
 
 const CANDIDATES = [';', '\t', ','] as const;
@@ -53,8 +68,9 @@ function skipLineBreak(text: string, at: number): number {
 }
 
 /**
- * Finds the delimiter from the `sep=` line or the first non-blank line, counting candidates outside quotes.
- * Returns undefined when `text` doesn't yet hold a whole header line and more may come.
+ * Finds the delimiter from the `sep=` line or the first non-blank line that holds a candidate, counting them
+ * outside quotes: a title above the table ("Flåteliste mars 2026") may have none, and must not decide it.
+ * Returns undefined when `text` doesn't yet hold such a line and more may come.
  */
 function readPreamble(text: string, final: boolean): Preamble | undefined {
   const firstEnd = lineEnd(text, 0);
@@ -67,7 +83,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
   }
 
   let at = 0;
-  while (at < text.length) {
+  let linesWithout = 0;
+  while (at < text.length && linesWithout < HEADER_SEARCH_ROWS) {
     const counts = new Map<string, number>();
     let inQuotes = false;
     let blank = true;
@@ -97,7 +114,8 @@ function readPreamble(text: string, final: boolean): Preamble | undefined {
           delimiter = candidate;
         }
       }
-      return { delimiter, text };
+      if (best > 0) return { delimiter, text };
+      linesWithout += 1;
     }
     if (end < 0) break;
     at = skipLineBreak(text, end);
@@ -143,10 +161,41 @@ function rowError(file: string, row: number, error: unknown): FleetFileError {
   return new FleetFileError(file, `"${name}" kunne ikke leses (ved rad ${row}).`, { cause: error });
 }
 
-export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
+/** Bytes after the last line end that are only blanks (spaces, tabs, NULs, a DOS end-of-file mark) hold no row. */
+async function blankTail(path: string, from: number, size: number): Promise<boolean> {
+  if (size - from > 4096) return false;
+  const handle = await open(path, 'r');
+  try {
+    const tail = Buffer.alloc(size - from);
+    const { bytesRead } = await handle.read(tail, 0, tail.length, from);
+    return tail
+      .subarray(0, bytesRead)
+      .every((byte) => byte === 0x20 || byte === 0x09 || byte === 0 || byte === 0x1a);
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function openCsvFleetFile(path: string, options: CsvOpenOptions = {}): Promise<CsvFleetFile> {
+  const { header } = options;
   const name = basename(path);
+  const complete = options.complete ?? true;
   let encoding: CsvEncoding = 'ascii';
-  const bytes: ReadStream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  let heldBack = false;
+  let end = Number.POSITIVE_INFINITY;
+  if (!complete) {
+    const { size } = await stat(path);
+    end = await completeLinesEnd(path, size);
+    heldBack = end < size && !(await blankTail(path, end, size));
+  }
+  // `end` is inclusive for a read stream; a file without a complete line yields nothing at all.
+  const bytes =
+    end === 0
+      ? Readable.from([] as Buffer[])
+      : createReadStream(path, {
+          highWaterMark: 64 * 1024,
+          ...(Number.isFinite(end) ? { end: end - 1 } : {}),
+        });
   const text = decodeText(bytes, (detected) => {
     encoding = detected;
   });
@@ -231,20 +280,29 @@ export async function openCsvFleetFile(path: string): Promise<CsvFleetFile> {
       }
     };
 
-    const { headers, headerRowNumber, rows } = await headerAndRows(
-      nextRow,
-      close,
-      () => new FleetFileError(path, `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`),
-    );
+    const search = await findHeader(nextRow, header);
+    if (!search.found) {
+      throw new FleetFileError(
+        path,
+        search.looked.length === 0
+          ? `"${name}": Filen er tom (ingen overskriftsrad, bare tomme linjer).`
+          : `"${name}": ${noHeaderMessage(search.looked)}`,
+      );
+    }
+    const { headers, headerRowNumber, rows } = rowsAfterHeader(search.header, nextRow, close);
 
     return {
       path,
       format: 'csv',
       headers,
       headerRowNumber,
+      rowsAbove: search.above,
       delimiter,
       get encoding() {
         return encoding;
+      },
+      get lastLineHeldBack() {
+        return heldBack;
       },
       rows,
       close,

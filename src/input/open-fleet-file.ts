@@ -118,6 +118,14 @@ function accessError(path: string, error: unknown): FleetFileError {
       return new FleetFileError(path, `Har ikke tilgang til å lese "${name}".`, { cause: error });
     case 'EISDIR':
       return new FleetFileError(path, `"${name}" er en mappe, ikke en fil.`, { cause: error });
+    case 'ENOTREGULAR':
+      return new FleetFileError(
+        path,
+        `"${name}" er ikke en vanlig fil (men en FIFO, en sokkel eller en enhet).`,
+        {
+          cause: error,
+        },
+      );
     default:
       return new FleetFileError(path, `"${name}" kunne ikke åpnes (${code ?? 'ukjent feil'}).`, {
         cause: error,
@@ -140,6 +148,8 @@ export async function openFleetFile(
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // Opening a FIFO waits for a writer, for ever: only regular files are opened.
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREGULAR' });
     content = await sniff(path);
   } catch (error) {
     throw accessError(path, error);
@@ -149,7 +159,11 @@ export async function openFleetFile(
   if (mismatch) throw new FleetFileError(path, mismatch);
 
   try {
-    if (format === 'csv') return await openCsvFleetFile(path);
+    if (format === 'csv')
+      return await openCsvFleetFile(path, {
+        ...(options.complete === undefined ? {} : { complete: options.complete }),
+        ...(options.header ? { header: options.header } : {}),
+      });
     // Loaded on demand: exceljs alone adds some 30 MB to a process that only reads CSV.
     const { openXlsxFleetFile } = await import('./xlsx-reader.ts');
     return await openXlsxFleetFile(path, options);

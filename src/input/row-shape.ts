@@ -34,26 +34,28 @@ export function tidyText(text: string): string {
 export interface FoundRow {
   readonly rowNumber: number;
   readonly cells: string[];
+  readonly hidden?: boolean;
 }
 
 /**
- * Reads the header (the first non-blank row) with `nextRow`, and returns it with the data rows that follow, each
- * padded to the header's length, readable once; `finish` runs when the rows are done or abandoned. Shared by the
- * CSV and XLSX readers. Throws `onEmpty()` when there is no header at all.
+ * The header (found by `findHeader`) and the data rows that follow it with `nextRow`, each padded to the
+ * header's length, readable once; `finish` runs when the rows are done or abandoned. Shared by the CSV and
+ * XLSX readers.
  */
-export async function headerAndRows(
+export function rowsAfterHeader(
+  header: FoundRow,
   nextRow: () => Promise<FoundRow | undefined>,
   finish: () => Promise<void>,
-  onEmpty: () => Error,
-): Promise<{ headers: string[]; headerRowNumber: number; rows: AsyncIterable<RawRow> }> {
-  const header = await nextRow();
-  if (!header) throw onEmpty();
+): { headers: string[]; headerRowNumber: number; rows: AsyncIterable<RawRow> } {
   const headers = shapeCells(header.cells, 0);
   const headerLength = headers.length;
   async function* rows(): AsyncGenerator<RawRow> {
     try {
       for (let row = await nextRow(); row; row = await nextRow()) {
-        yield { rowNumber: row.rowNumber, cells: shapeCells(row.cells, headerLength) };
+        const cells = shapeCells(row.cells, headerLength);
+        yield row.hidden
+          ? { rowNumber: row.rowNumber, cells, hidden: true }
+          : { rowNumber: row.rowNumber, cells };
       }
     } finally {
       await finish();

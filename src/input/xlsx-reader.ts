@@ -11,8 +11,10 @@ import { basename, posix } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { cellText } from './cell-text.ts';
-import { headerAndRows } from './row-shape.ts';
+import { chooseSheet, type SheetRows } from './choose-sheet.ts';
+import { type FoundRow, rowsAfterHeader } from './row-shape.ts';
 import { SharedStringStore } from './shared-strings.ts';
+import { SheetMarkup } from './sheet-markup.ts';
 import { type FleetFile, FleetFileError, type OpenOptions } from './types.ts';
 import { XmlGuard, type XmlLimits } from './xml-guard.ts';
 import { openZipEntry, readZipDirectory, readZipEntry, type ZipEntry, ZipFormatError } from './zip.ts';
@@ -76,6 +78,7 @@ const MAX_SHARED_STRING_BYTES = 1024 * 1024;
 const WORKSHEET_TYPE = /\/worksheet$/;
 const SHARED_STRINGS_TYPE = /\/sharedStrings$/;
 const STYLES_TYPE = /\/styles$/;
+const DATE_1904 = /<(?:\w+:)?workbookPr\b[^>]*\sdate1904\s*=\s*["'](?:1|true)["']/;
 
 export interface XlsxSheetInfo {
   readonly name: string;
@@ -87,6 +90,10 @@ export interface XlsxFleetFile extends FleetFile {
   readonly format: 'xlsx';
   readonly sheet: string;
   readonly sheets: readonly XlsxSheetInfo[];
+  /** Visible sheets before `sheet` that were passed over: none of their first rows is a header row. */
+  readonly passedOver: readonly string[];
+  /** Visible sheets after `sheet` with a header row too; not read. */
+  readonly alsoWithColumns: readonly string[];
 }
 
 function damaged(path: string, cause: unknown): FleetFileError {
@@ -164,22 +171,7 @@ function partPath(target: string): string {
   return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
 }
 
-function quoteName(name: string): string {
-  return `«${name}»`;
-}
-
-function sheetList(sheets: readonly XlsxSheetInfo[]): string {
-  return sheets.map((s) => `${quoteName(s.name)}${s.hidden ? ' (skjult)' : ''}`).join(', ');
-}
-
-function sameSheetName(a: string, b: string): boolean {
-  return (
-    a.trim().normalize('NFC').toLocaleLowerCase('nb') === b.trim().normalize('NFC').toLocaleLowerCase('nb')
-  );
-}
-
 export async function openXlsxFleetFile(path: string, options: OpenOptions = {}): Promise<XlsxFleetFile> {
-  const name = basename(path);
   const handle: FileHandle = await openFile(path, 'r');
   let sheetStream: Readable | undefined;
   let closed = false;
@@ -220,7 +212,8 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
     const small = async (entry: ZipEntry): Promise<Readable> =>
       Readable.from([await readZipEntry(handle, size, entry, MAX_SMALL_PART)]);
 
-    await reader._parseWorkbook(await small(workbookEntry));
+    const workbookXml = await readZipEntry(handle, size, workbookEntry, MAX_SMALL_PART);
+    await reader._parseWorkbook(Readable.from([workbookXml]));
     const relsEntry = entries.get('xl/_rels/workbook.xml.rels');
     if (!relsEntry) throw notAWorkbook(path, entries);
     await reader._parseRels(await small(relsEntry));
@@ -238,42 +231,12 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
     }
     const sheetInfos = sheets.map(({ name: sheetName, hidden }) => ({ name: sheetName, hidden }));
 
-    let chosen: (typeof sheets)[number] | undefined;
-    if (options.sheet !== undefined) {
-      const wanted = options.sheet;
-      chosen = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => sameSheetName(s.name, wanted));
-      if (!chosen) {
-        throw new FleetFileError(
-          path,
-          `Fant ikke arket ${quoteName(wanted)} i "${name}". Arkene i filen er: ${sheetList(sheetInfos)}.`,
-        );
-      }
-    } else {
-      chosen = sheets.find((s) => !s.hidden);
-      if (!chosen) {
-        throw new FleetFileError(
-          path,
-          sheets.length === 0
-            ? `"${name}" har ingen regneark med celler.`
-            : `"${name}" har bare skjulte ark (${sheetList(sheetInfos)}). Vis arket i Excel, eller oppgi arknavnet.`,
-        );
-      }
-    }
-    const sheetEntry = entries.get(chosen.part);
-    if (!sheetEntry) throw damaged(path, new ZipFormatError(`${chosen.part} missing`));
-
     const relPart = (type: RegExp, fallback: string): ZipEntry | undefined => {
       const rel = rels.find((r) => type.test(r.Type));
       return entries.get(rel ? partPath(rel.Target) : fallback);
     };
     const sharedStringsEntry = relPart(SHARED_STRINGS_TYPE, 'xl/sharedStrings.xml');
     // Sizes as the zip's directory declares them; the zip reader refuses a part that unpacks to more.
-    if (sheetEntry.uncompressedSize > MAX_SHEET_BYTES) {
-      throw tooLarge(
-        path,
-        `arket blir ${megabytes(sheetEntry.uncompressedSize)} når filen pakkes ut, og vi leser høyst ${megabytes(MAX_SHEET_BYTES)}`,
-      );
-    }
     if (sharedStringsEntry && sharedStringsEntry.uncompressedSize > MAX_SHARED_STRINGS_BYTES) {
       throw tooLarge(
         path,
@@ -299,59 +262,82 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
     reader.sharedStrings = sharedStrings.asArrayLike();
     const stylesEntry = relPart(STYLES_TYPE, 'xl/styles.xml');
     if (stylesEntry) await reader._parseStyles(await small(stylesEntry));
-    const date1904 = reader.properties?.model?.date1904 === true;
+    // exceljs takes only date1904="1"; XML's other spelling of true ("true") would put every date 4 years off.
+    const date1904 =
+      reader.properties?.model?.date1904 === true || DATE_1904.test(workbookXml.toString('utf8'));
+    // Its sheet reader turns date-formatted serials into dates by this flag itself.
+    reader.properties = { model: { ...reader.properties?.model, date1904 } };
 
-    const stream = guarded(path, await openZipEntry(handle, size, sheetEntry), {
-      maxGapBytes: MAX_XML_GAP,
-      element: { name: 'row', container: 'sheetData', maxBytes: MAX_ROW_BYTES },
-    });
-    sheetStream = stream;
-    const [emitted] = reader._parseWorksheet(stream, '1');
-    if (!emitted) throw new Error('exceljs did not emit the worksheet');
-    const excelRows = emitted.value[Symbol.asyncIterator]();
-
-    const nextRow = async (): Promise<{ rowNumber: number; cells: string[] } | undefined> => {
-      for (;;) {
-        // close() while a consumer is reading ends its loop quietly; stopping is not a broken file.
-        if (closed) return undefined;
-        let next: IteratorResult<ExcelRow>;
-        try {
-          next = await excelRows.next();
-        } catch (error) {
-          if (closed) return undefined;
-          if (error instanceof FleetFileError) throw error;
-          throw damaged(path, error);
-        }
-        if (next.done) return undefined;
-        const row = next.value;
-        if (!Number.isSafeInteger(row.number) || row.number < 1) {
-          throw damaged(path, new Error('row without a row number'));
-        }
-        const cells: string[] = [];
-        let blank = true;
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          const value = cell.type === ExcelJS.ValueType.Formula ? { result: cell.result } : cell.value;
-          const text = cellText(value, cell.numFmt, date1904);
-          if (text === '') return;
-          while (cells.length < column - 1) cells.push('');
-          cells[column - 1] = text;
-          blank = false;
-        });
-        if (!blank) return { rowNumber: row.number, cells };
+    /** Opens a sheet's rows: blank rows are passed over, hidden ones marked. */
+    const openSheet = async (sheet: (typeof sheets)[number]): Promise<SheetRows> => {
+      const sheetEntry = entries.get(sheet.part);
+      if (!sheetEntry) throw damaged(path, new ZipFormatError(`${sheet.part} missing`));
+      // Sizes as the zip's directory declares them; the zip reader refuses a part that unpacks to more.
+      if (sheetEntry.uncompressedSize > MAX_SHEET_BYTES) {
+        throw tooLarge(
+          path,
+          `arket blir ${megabytes(sheetEntry.uncompressedSize)} når filen pakkes ut, og vi leser høyst ${megabytes(MAX_SHEET_BYTES)}`,
+        );
       }
+      const stream = guarded(path, await openZipEntry(handle, size, sheetEntry), {
+        maxGapBytes: MAX_XML_GAP,
+        element: { name: 'row', container: 'sheetData', maxBytes: MAX_ROW_BYTES },
+      });
+      const hiddenRows = new SheetMarkup();
+      pipeline(stream, hiddenRows, () => {});
+      sheetStream = hiddenRows;
+      const [emitted] = reader._parseWorksheet(hiddenRows, '1');
+      if (!emitted) throw new Error('exceljs did not emit the worksheet');
+      const excelRows = emitted.value[Symbol.asyncIterator]();
+      let done = false;
+      const nextRow = async (): Promise<FoundRow | undefined> => {
+        for (;;) {
+          // close() while a consumer is reading ends its loop quietly; stopping is not a broken file.
+          if (closed || done) return undefined;
+          let next: IteratorResult<ExcelRow>;
+          try {
+            next = await excelRows.next();
+          } catch (error) {
+            if (closed || done) return undefined;
+            if (error instanceof FleetFileError) throw error;
+            throw damaged(path, error);
+          }
+          if (next.done) return undefined;
+          const row = next.value;
+          if (!Number.isSafeInteger(row.number) || row.number < 1) {
+            throw damaged(path, new Error('row without a row number'));
+          }
+          const hidden = hiddenRows.wasHidden(row.number);
+          const cells: string[] = [];
+          let blank = true;
+          row.eachCell({ includeEmpty: false }, (cell, column) => {
+            const value = cell.type === ExcelJS.ValueType.Formula ? { result: cell.result } : cell.value;
+            const text = cellText(value, cell.numFmt, date1904);
+            if (text === '') return;
+            while (cells.length < column - 1) cells.push('');
+            cells[column - 1] = text;
+            blank = false;
+          });
+          if (!blank)
+            return hidden ? { rowNumber: row.number, cells, hidden } : { rowNumber: row.number, cells };
+        }
+      };
+      const stop = async (): Promise<void> => {
+        done = true;
+        await excelRows.return?.(undefined).catch(() => undefined);
+        hiddenRows.destroy();
+      };
+      return { nextRow, stop };
     };
 
-    const { headers, headerRowNumber, rows } = await headerAndRows(
-      nextRow,
+    const chosen = await chooseSheet(path, sheets, openSheet, options);
+    const { headers, headerRowNumber, rows } = rowsAfterHeader(
+      chosen.search.header,
+      chosen.rows.nextRow,
       async () => {
-        await excelRows.return?.(undefined).catch(() => undefined);
+        await chosen.rows.stop();
         await close();
       },
-      () =>
-        new FleetFileError(
-          path,
-          `Arket ${quoteName(chosen.name)} i "${name}" er tomt (ingen overskriftsrad).`,
-        ),
     );
 
     return {
@@ -359,8 +345,11 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
       format: 'xlsx',
       headers,
       headerRowNumber,
-      sheet: chosen.name,
+      rowsAbove: chosen.search.above,
+      sheet: chosen.sheet.name,
       sheets: sheetInfos,
+      passedOver: chosen.passedOver,
+      alsoWithColumns: chosen.alsoWithColumns,
       rows,
       close,
     };

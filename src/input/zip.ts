@@ -7,7 +7,7 @@
 // temp files, and a truncated download fails at open because its end-of-directory record is missing.
 
 import type { FileHandle } from 'node:fs/promises';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
 
 /** The file is not a zip we can read. The message is technical; callers turn it into words for staff. */
@@ -168,6 +168,40 @@ class EntryCheck extends Transform {
   }
 }
 
+const RANGE_CHUNK = 64 * 1024;
+
+/**
+ * The bytes `start` to `start + length` of the file, by positional reads. Not `handle.createReadStream`:
+ * destroying that closes the handle, whatever `autoClose` says, and a reader that stops early in one part
+ * (a cover sheet looked at for its header only) must leave the file open for the next.
+ */
+function rangeStream(handle: FileHandle, start: number, length: number): Readable {
+  let position = start;
+  const end = start + length;
+  return new Readable({
+    highWaterMark: RANGE_CHUNK,
+    read() {
+      const want = Math.min(RANGE_CHUNK, end - position);
+      if (want <= 0) {
+        this.push(null);
+        return;
+      }
+      handle.read(Buffer.allocUnsafe(want), 0, want, position).then(
+        ({ bytesRead, buffer }) => {
+          if (this.destroyed) return;
+          if (bytesRead === 0) {
+            this.destroy(new ZipFormatError('unexpected end of file'));
+            return;
+          }
+          position += bytesRead;
+          this.push(buffer.subarray(0, bytesRead));
+        },
+        (error: unknown) => this.destroy(error as Error),
+      );
+    },
+  });
+}
+
 /**
  * A stream of the entry's uncompressed bytes. Destroying it stops the read; the handle stays open
  * (the caller owns it). Errors, including a bad checksum at the end, arrive as the stream's error.
@@ -192,12 +226,7 @@ export async function openZipEntry(
     check.end();
     return check;
   }
-  const raw = handle.createReadStream({
-    start: dataStart,
-    end: dataStart + entry.compressedSize - 1,
-    autoClose: false,
-    highWaterMark: 64 * 1024,
-  });
+  const raw = rangeStream(handle, dataStart, entry.compressedSize);
   const onError = (): void => {
     // pipeline() forwards the error to `check`, whose reader sees it; nothing else to do here.
   };

@@ -5,6 +5,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
 import { migrate } from './migrations.ts';
 import type {
+  FileLayout,
   FileRecord,
   FileStatus,
   LedgerRow,
@@ -211,7 +212,9 @@ export class Ledger {
       this.#db.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec('ROLLBACK');
+      // SQLite has rolled back by itself after some errors (a full disk): a second ROLLBACK would throw "no
+      // transaction is active" and hide the error that says what is wrong.
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;
     } finally {
       this.#inTransaction = false;
@@ -284,8 +287,14 @@ export class Ledger {
     this.#stmts.setHeaders.run(JSON.stringify(headers), headerRow, csvDelimiter, id);
   }
 
+  /** Where in the file the table was found (sheet, rows above the header), for the report. */
+  setFileLayout(id: number, layout: FileLayout): void {
+    this.#stmts.setLayout.run(JSON.stringify(layout), id);
+  }
+
+  /** Durably: the path is where the next run looks for the file. */
   setFilePath(id: number, path: string): void {
-    this.#stmts.setPath.run(path, id);
+    this.#durably(() => this.#stmts.setPath.run(path, id));
   }
 
   startFileRun(id: number): void {
@@ -309,6 +318,44 @@ export class Ledger {
 
   setRetryReport(id: number, path: string | null): void {
     this.#stmts.setRetryReport.run(path, id);
+  }
+
+  // ---- growth of a file after it was taken (see pipeline/growth.ts) ----
+
+  /**
+   * What a read of the file saw (its size and mtime, whether a last line was held back), and whether it grew
+   * while it was read. The file is not at rest until a later look says so (`settleFile`).
+   */
+  recordRead(id: number, look: FileLook, grew: boolean): void {
+    this.#stmts.recordRead.run(look.size, look.mtimeMs, look.tailHeld ? 1 : 0, grew ? 1 : 0, id);
+  }
+
+  /** What the last read of the file saw, undefined before its first. */
+  fileLook(id: number): FileLook | undefined {
+    return toLook(this.#stmts.fileById.get(id) as (FileRow & LookColumns) | undefined);
+  }
+
+  /** Files that may still change: finished (or refused), not yet at rest, with what their last read saw. */
+  unsettledFiles(): (FileRecord & { readonly look: FileLook | undefined })[] {
+    return (this.#stmts.unsettledFiles.all() as unknown as (FileRow & LookColumns)[]).map((row) => ({
+      ...toFileRecord(row),
+      look: toLook(row),
+    }));
+  }
+
+  /** The file is to be read again (it changed, or its held-back last line is now taken as complete). */
+  reopenFile(id: number, grew: boolean): void {
+    this.#stmts.reopenFile.run(grew ? 1 : 0, id);
+  }
+
+  /** Whether any file's record names this path (the job's own files are told from strangers by it). */
+  hasFileAt(path: string): boolean {
+    return this.#stmts.fileAtPath.get(path) !== undefined;
+  }
+
+  /** The file has been unchanged long enough: no later run looks at it again. */
+  settleFile(id: number): void {
+    this.#stmts.settleFile.run(id);
   }
 
   csvDelimiter(id: number): string | null {
@@ -398,6 +445,20 @@ export class Ledger {
       null,
       nowIso(),
     );
+  }
+
+  /**
+   * Records a row hidden in the workbook (filtered out or hidden by hand): skipped, never queued, and without a
+   * request, so that it is neither sent nor counted as an earlier row of its plate by the duplicate checks.
+   */
+  addHiddenRow(
+    fileId: number,
+    rowNumber: number,
+    plate: string,
+    handling: Handling | null,
+    cells: readonly string[],
+  ): void {
+    this.#stmts.insertHiddenRow.run(fileId, rowNumber, plate, handling, JSON.stringify(cells), nowIso());
   }
 
   // ---- queue ----
@@ -554,10 +615,31 @@ export class Ledger {
     return counts;
   }
 
+  /** Of the skipped rows, those hidden in the workbook. */
+  hiddenCount(fileId: number): number {
+    return (this.#stmts.hiddenCount.get(fileId) as { n: number }).n;
+  }
+
   /** Rows without an outcome that have used up their automatic retries. */
   givenUpCount(fileId: number, maxRuns: number): number {
     const row = this.#stmts.givenUp.get(fileId, maxRuns) as { n: number };
     return row.n;
+  }
+
+  /**
+   * Rows of the given files that later runs will still send, by fleet owner ('' for the installation's own):
+   * without an outcome or failed technically, with runs left (LEASINGTAKER_MAX_RUNS), in files that are not
+   * unreadable. Per file, through the file's index: asking the whole ledger would read every row it holds.
+   */
+  waitingRowsByOwner(maxRuns: number, fileIds: Iterable<number>): Map<string, number> {
+    const byOwner = new Map<string, number>();
+    for (const id of new Set(fileIds)) {
+      const file = this.#stmts.fileById.get(id) as FileRow | undefined;
+      if (!file || file.status === 'unreadable') continue;
+      const { n } = this.#stmts.waitingInFile.get(id, maxRuns) as { n: number };
+      byOwner.set(file.owner, (byOwner.get(file.owner) ?? 0) + n);
+    }
+    return byOwner;
   }
 
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
@@ -609,6 +691,27 @@ interface FileRow {
   started_at: string | null;
   finished_at: string | null;
   runs: number;
+  layout: string | null;
+  grew?: number;
+}
+
+/** What a read of a file saw, for the next look to compare with. */
+export interface FileLook {
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** A last line without a line end was not read as a row. */
+  readonly tailHeld: boolean;
+}
+
+interface LookColumns {
+  read_size: number | null;
+  read_mtime_ms: number | null;
+  tail_held: number;
+}
+
+function toLook(row: (FileRow & LookColumns) | undefined): FileLook | undefined {
+  if (!row || row.read_size === null || row.read_mtime_ms === null) return undefined;
+  return { size: row.read_size, mtimeMs: row.read_mtime_ms, tailHeld: row.tail_held === 1 };
 }
 
 interface RowRow {
@@ -630,6 +733,7 @@ interface RowRow {
   skipped_file: string | null;
   skipped_row: number | null;
   skipped_at: string | null;
+  skip_reason: string | null;
   updated_at: string;
 }
 
@@ -648,6 +752,8 @@ function toFileRecord(row: FileRow): FileRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     runs: row.runs,
+    grew: row.grew === 1,
+    ...(row.layout ? { layout: JSON.parse(row.layout) as FileLayout } : {}),
   };
 }
 
@@ -673,12 +779,13 @@ function toLedgerRow(row: RowRow): LedgerRow {
         ? { file: row.skipped_file, rowNumber: row.skipped_row, at: row.skipped_at }
         : null,
     updatedAt: row.updated_at,
+    ...(row.skip_reason === 'hidden' ? { skipReason: 'hidden' as const } : {}),
   };
 }
 
 const ROW_COLUMNS = `r.file_id, r.row_number, r.plate, r.handling, r.cells, r.status, r.attempts, r.runs,
   r.http_status, r.error_code, r.error_message, r.answer, r.already_so, r.merknader, r.problems, r.updated_at,
-  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at`;
+  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at, r.skip_reason`;
 
 function prepareStatements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
@@ -697,6 +804,18 @@ function prepareStatements(db: DatabaseSync) {
     setRetryReport: p('UPDATE files SET retry_report = ? WHERE id = ?'),
     setHeaders: p('UPDATE files SET headers = ?, header_row = ?, csv_delimiter = ? WHERE id = ?'),
     setPath: p('UPDATE files SET path = ? WHERE id = ?'),
+    recordRead:
+      p(`UPDATE files SET read_size = ?, read_mtime_ms = ?, tail_held = ?, grew = max(grew, ?), at_rest = 0
+      WHERE id = ?`),
+    unsettledFiles: p(
+      "SELECT * FROM files WHERE at_rest = 0 AND status IN ('done', 'unreadable') AND purged = 0 ORDER BY id",
+    ),
+    reopenFile: p(
+      "UPDATE files SET status = 'reading', error = NULL, grew = max(grew, ?), finished_at = NULL WHERE id = ?",
+    ),
+    settleFile: p('UPDATE files SET at_rest = 1 WHERE id = ?'),
+    fileAtPath: p('SELECT 1 FROM files WHERE path = ? LIMIT 1'),
+    setLayout: p('UPDATE files SET layout = ? WHERE id = ?'),
     startRun: p('UPDATE files SET started_at = ?, runs = runs + 1 WHERE id = ?'),
     setStatus: p(
       'UPDATE files SET status = ?, error = ?, finished_at = coalesce(?, finished_at) WHERE id = ?',
@@ -713,6 +832,9 @@ function prepareStatements(db: DatabaseSync) {
     insertRow: p(`INSERT OR IGNORE INTO rows
       (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    insertHiddenRow: p(`INSERT OR IGNORE INTO rows
+      (file_id, row_number, plate, handling, cells, status, skip_reason, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'skipped', 'hidden', ?)`),
     queued: p(`SELECT id, row_number, plate, request, status FROM rows
       WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSendingRange: p(`UPDATE rows SET status = 'sending', updated_at = ?
@@ -727,6 +849,9 @@ function prepareStatements(db: DatabaseSync) {
     givenUp: p(`SELECT count(*) AS n FROM rows
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
+    hiddenCount: p("SELECT count(*) AS n FROM rows WHERE file_id = ? AND skip_reason = 'hidden'"),
+    waitingInFile: p(`SELECT count(*) AS n FROM rows
+      WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs < ?`),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id
       LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
@@ -740,6 +865,6 @@ function prepareStatements(db: DatabaseSync) {
           json_object('kode', coalesce(json_extract(m.value, '$.kode'), 'UKJENT'), 'beskrivelse', ''))
           FROM json_each(rows.merknader) AS m WHERE m.type = 'object') END
       WHERE file_id = ? AND status IN ('ok', 'stopped', 'invalid', 'skipped', 'failed')`),
-    markPurged: p('UPDATE files SET purged = 1 WHERE id = ?'),
+    markPurged: p('UPDATE files SET purged = 1, layout = NULL WHERE id = ?'),
   };
 }

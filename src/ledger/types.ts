@@ -35,6 +35,22 @@ export interface FileRecord {
   readonly finishedAt: string | null;
   /** How many runs have worked on this file (automatic retries stop after a configured number). */
   readonly runs: number;
+  /** The file changed after it was taken (a copy still being written): rows that came later were read too. */
+  readonly grew?: boolean;
+  /** Where in the file the table was found; absent for files read before it was recorded. */
+  readonly layout?: FileLayout;
+}
+
+/** Where in a fleet file its table was found, for the report to say what was left out. */
+export interface FileLayout {
+  /** The worksheet read (xlsx). */
+  readonly sheet?: string;
+  /** Visible sheets before it without a header row (a cover sheet). */
+  readonly passedOver?: readonly string[];
+  /** Visible sheets after it that have a header row too, and were not read. */
+  readonly alsoWithColumns?: readonly string[];
+  /** Non-blank rows above the header row, not read as data. */
+  readonly rowsAbove?: readonly { readonly rowNumber: number; readonly text: string }[];
 }
 
 /** One row as the report and `history` read it back. */
@@ -62,6 +78,8 @@ export interface LedgerRow {
     readonly at: string;
   } | null;
   readonly updatedAt: string;
+  /** Why a skipped row was skipped, when not because the same change went through before. */
+  readonly skipReason?: 'hidden';
   /** Set by the run for a row without an outcome that has used up its automatic retries (LEASINGTAKER_MAX_RUNS). */
   readonly givenUp?: boolean;
 }

@@ -28,7 +28,11 @@ export interface ApiAccess {
  * client per fleet owner (a delegated owner gets tokens with its consumer_org), one breaker and one 429 pause
  * for the whole installation, since the API is the same for all.
  */
-export function createApiSenders(access: ApiAccess, logger: Logger): SenderFactory & { close(): void } {
+export function createApiSenders(
+  access: ApiAccess,
+  logger: Logger,
+  observe: { readonly onReply?: (status: number | undefined) => void } = {},
+): SenderFactory & { close(): void } {
   const breaker = new CircuitBreaker(access.breakerThreshold);
   const gate = createPauseGate();
   const tokenSources = new Map<string, TokenSource>();
@@ -71,6 +75,7 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
         maxSockets: Math.max(access.concurrency, 8),
         alreadySoCodes: access.alreadySoCodes,
         gate,
+        ...(observe.onReply ? { onReply: observe.onReply } : {}),
         onRetry: (info) => {
           logger.debug(
             { attempt: info.attempt, reason: info.reason, delayMs: info.delayMs },

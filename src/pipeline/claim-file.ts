@@ -1,28 +1,42 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
+import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fleetFileFormat } from '../input/file-format.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { FileRecord } from '../ledger/types.ts';
 import type { InboxFile } from './inbox.ts';
+
+export interface ClaimOptions {
+  /** A file unchanged this long (by its mtime) is taken as complete; see `restMsFor` in growth.ts. */
+  readonly restMs: number;
+  readonly now?: Date;
+}
 
 /**
  * Takes a file out of the inbox into the archive and records it in the ledger, in that order of durability:
  * the ledger first names the archive path, then the file moves. A crash between the two leaves a record whose
  * file is still in the inbox; `forgetUnmovedFiles` drops such records at the next start so the file is taken
- * anew. Nothing is ever deleted: the file is renamed, or copied and then unlinked across volumes.
+ * anew. Nothing is ever deleted, and nothing in the archive is ever overwritten (`placeExclusively`).
+ *
+ * The writer of a file still being copied may hold it open and go on writing after it is taken. On the same
+ * volume the file is linked into the archive and unlinked from the inbox: the same inode, so the writer's later
+ * bytes land in the archived file, where growth.ts finds them. Across volumes a copy would lose them (the writer
+ * writes into the inbox's unlinked inode), so a file that has not been at rest for `restMs` is only renamed to a
+ * hidden holding name in the inbox (same volume, same inode, invisible to the listing), read from there, and
+ * copied into the archive once a later run finds it at rest (`archiveHeldFile`).
  */
 export async function claimFile(
   ledger: Ledger,
   archiveDir: string,
   file: InboxFile,
-  now = new Date(),
+  options: ClaimOptions,
 ): Promise<number> {
+  const now = options.now ?? new Date();
   const sha256 = await hashFile(file.path);
-  const folder = join(archiveDir, file.owner, now.toISOString().slice(0, 10));
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  const target = join(folder, `${timestamp(now)}-${file.name}`);
+  const folder = await archiveFolder(archiveDir, file.owner, now);
+  let target = await freeName(folder, now, file.name);
   const fileId = ledger.addFile({
     owner: file.owner,
     name: file.name,
@@ -32,44 +46,193 @@ export async function claimFile(
     sha256,
     size: file.size,
   });
-  await move(file.path, target);
+  for (;;) {
+    const placed = await placeExclusively(file.path, target);
+    if (placed === 'placed') break;
+    if (placed === 'taken') {
+      target = await freeName(folder, now, file.name);
+      ledger.setFilePath(fileId, target);
+      continue;
+    }
+    // Another volume.
+    const atRest = now.getTime() - file.mtimeMs >= options.restMs;
+    const copied = atRest ? await copyIntoArchive(file.path, target, file) : 'changed';
+    if (copied === 'copied') {
+      await unlink(file.path);
+      break;
+    }
+    if (copied === 'taken') {
+      target = await freeName(folder, now, file.name);
+      ledger.setFilePath(fileId, target);
+      continue;
+    }
+    const held = join(dirname(file.path), `${HELD_PREFIX}${randomUUID().slice(0, 8)}-${file.name}`);
+    // Recorded before the rename: killed in between, the record's path doesn't exist and the file, still under
+    // its own name, is taken anew.
+    ledger.setFilePath(fileId, held);
+    await rename(file.path, held);
+    // Still in the inbox, where it was readable as dropped; a share that refuses chmod changes nothing there.
+    await chmod(held, 0o600).catch(() => {});
+    return fileId;
+  }
+  // The file holds fødselsnummer: in the archive it is the owner's alone, whatever mode it was dropped with.
+  await chmod(target, 0o600);
   return fileId;
 }
 
-async function move(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    // The archive is another volume (a container's mounts): copy under a temporary name and flush it to disk,
-    // then name it and remove the original. Killed while copying, the record's path doesn't exist and the file,
-    // still in the inbox, is taken anew; a half copy never carries the name the ledger reads.
-    const temp = `${to}.part`;
-    await copyFile(from, temp);
-    const copy = await open(temp, 'r+');
-    try {
-      await copy.sync();
-    } finally {
-      await copy.close();
-    }
-    await rename(temp, to);
-    await unlink(from);
+/** Hidden (the listing passes it over) and recognisable: a file taken but not yet copied to another volume. */
+const HELD_PREFIX = '.leasingtaker-held-';
+
+export function isHeldPath(path: string): boolean {
+  return basename(path).startsWith(HELD_PREFIX);
+}
+
+/**
+ * Copies a held file (see `claimFile`) into the archive now that it is at rest, points its record there and
+ * removes the holding copy; false when it changed meanwhile (and stays held). Killed after the copy is named but before the record says so, the next run copies
+ * it again under another name: an extra archived copy, never a lost or overwritten one.
+ */
+export async function archiveHeldFile(
+  ledger: Ledger,
+  archiveDir: string,
+  file: FileRecord,
+  now = new Date(),
+): Promise<boolean> {
+  const info = await lstat(file.path);
+  const folder = await archiveFolder(archiveDir, file.owner, now);
+  for (;;) {
+    const target = await freeName(folder, now, file.name);
+    const copied = await copyIntoArchive(file.path, target, info);
+    if (copied === 'taken') continue;
+    // Changed after all: the next look reads its new rows and tries again later.
+    if (copied === 'changed') return false;
+    ledger.setFilePath(file.id, target);
+    await unlink(file.path);
+    return true;
   }
-  // The file holds fødselsnummer: in the archive it is the owner's alone, whatever mode it was dropped with.
-  await chmod(to, 0o600);
 }
 
+async function archiveFolder(archiveDir: string, owner: string, now: Date): Promise<string> {
+  const folder = join(archiveDir, owner, now.toISOString().slice(0, 10));
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  return folder;
+}
+
+/**
+ * `<UTC time>-<name>`, or `<UTC time>-<n>-<name>` when that is taken: two files of one name taken in the same
+ * second (or in the hour that repeats when clocks fall back, had it been local time) each keep their own.
+ * Checked here and enforced again when placing (`placeExclusively`): the run lock keeps other runs out.
+ */
+async function freeName(folder: string, now: Date, name: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = join(folder, archiveName(now, name, n));
+    const taken = await lstat(candidate).then(
+      () => true,
+      () => false,
+    );
+    if (
+      !taken &&
+      !(await lstat(`${candidate}.part`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return candidate;
+  }
+}
+
+/** `2026-11-25T19-40-12Z-mars.csv`: UTC like its date folder, sortable, legal in file names everywhere. */
+export function archiveName(at: Date, name: string, n = 1): string {
+  const stamp = `${at.toISOString().slice(0, 19).replaceAll(':', '-')}Z`;
+  return n === 1 ? `${stamp}-${name}` : `${stamp}-${n}-${name}`;
+}
+
+/**
+ * Gives `from` the name `to` if no file has it: a hard link (which fails rather than replace) and then the old
+ * name removed, so the inode, and a writer's hold on it, stay. Where the file system has no hard links, a rename
+ * after checking the name is free. 'other-volume' when `to` is on another file system.
+ */
+async function placeExclusively(from: string, to: string): Promise<'placed' | 'taken' | 'other-volume'> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return 'taken';
+    if (code === 'EXDEV') return 'other-volume';
+    if (
+      code !== 'EPERM' &&
+      code !== 'ENOTSUP' &&
+      code !== 'EOPNOTSUPP' &&
+      code !== 'ENOSYS' &&
+      code !== 'EMLINK'
+    )
+      throw error;
+    const taken = await lstat(to).then(
+      () => true,
+      () => false,
+    );
+    if (taken) return 'taken';
+    try {
+      await rename(from, to);
+      return 'placed';
+    } catch (renameError) {
+      if ((renameError as NodeJS.ErrnoException).code === 'EXDEV') return 'other-volume';
+      throw renameError;
+    }
+  }
+  await unlink(from);
+  return 'placed';
+}
+
+/**
+ * Copies `from` to `to` on another volume: under `<to>.part`, created 0600 (it holds fødselsnummer from its first
+ * byte), flushed to disk, then placed under its name without overwriting anything. A half copy never carries the
+ * name the ledger reads. 'changed', with nothing left behind, when the source changed while it was copied (a
+ * writer still at work); 'taken' when `to` appeared meanwhile.
+ */
+async function copyIntoArchive(
+  from: string,
+  to: string,
+  expected: { readonly size: number; readonly mtimeMs: number },
+): Promise<'copied' | 'changed' | 'taken'> {
+  const temp = `${to}.part`;
+  try {
+    // Created exclusively and 0600 before a byte is in it; flushed to disk as the stream closes it.
+    const copy = await open(temp, 'wx', 0o600);
+    await pipeline(createReadStream(from), copy.createWriteStream({ flush: true }));
+    const after = await stat(from);
+    if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs) {
+      await unlink(temp);
+      return 'changed';
+    }
+    const placed = await placeExclusively(temp, to);
+    if (placed === 'other-volume') throw new Error(`${temp} and ${to} are on different volumes`);
+    if (placed === 'taken') await unlink(temp);
+    return placed === 'placed' ? 'copied' : 'taken';
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+}
+
+/** An inbox entry that turned out not to be a regular file when it was opened. */
+export class NotAFileError extends Error {
+  override readonly name = 'NotAFileError';
+}
+
+/**
+ * Never follows a link, and never waits on a FIFO: opening one for reading would block until someone writes
+ * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
+ * this covers an entry swapped since.
+ */
 async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
-}
-
-/** `2026-11-25T19-40-12`: sortable, and legal in file names on every system staff use. */
-export function timestamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}`
-  );
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);
+    const hash = createHash('sha256');
+    await pipeline(handle.createReadStream({ autoClose: false }), hash);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }

@@ -50,13 +50,12 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   // to IN_FLIGHT_GRACE_MS: an answer in hand beats a "maybe sent" row next run. Only then are they cut off.
   const cutOff = new AbortController();
   let cutOffTimer: NodeJS.Timeout | undefined;
-  options.signal.addEventListener(
-    'abort',
-    () => {
-      cutOffTimer = setTimeout(() => cutOff.abort(options.signal.reason), IN_FLIGHT_GRACE_MS);
-    },
-    { once: true },
-  );
+  // Removed when this file's dispatch ends: a stop that comes later (another file's full disk, SIGTERM) must
+  // not start a timer that keeps the process up for the grace period with nothing in flight.
+  const onStop = () => {
+    cutOffTimer = setTimeout(() => cutOff.abort(options.signal.reason), IN_FLIGHT_GRACE_MS);
+  };
+  options.signal.addEventListener('abort', onStop, { once: true });
   const inFlight = AbortSignal.any([cutOff.signal, fatal.signal]);
   const limit = pLimit(options.concurrency);
   // Each claim is one commit on disk (synchronous=FULL): claim enough rows that it stays off the hot path.
@@ -158,6 +157,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   }
   // Let what is in flight finish and be recorded; nothing new starts.
   while (running.size > 0) await Promise.all(running);
+  options.signal.removeEventListener('abort', onStop);
   clearTimeout(cutOffTimer);
   // Rows claimed but never sent go back to plain pending: they can't have reached the API.
   ledger.release([...unsent]);

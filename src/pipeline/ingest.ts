@@ -28,7 +28,7 @@ export interface IngestOptions {
  */
 export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOptions): Promise<number> {
   const { ledger, fileId } = options;
-  let batch: CheckedRow[] = [];
+  let batch: (CheckedRow | HiddenRow)[] = [];
   let total = 0;
   const flush = (): void => {
     if (batch.length === 0) return;
@@ -46,7 +46,7 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
   for await (const raw of rows) {
     total += 1;
     if (raw.rowNumber <= recordedUpTo && ledger.hasRow(fileId, raw.rowNumber)) continue;
-    batch.push(validateRow(raw, options.columns));
+    batch.push(raw.hidden ? hiddenRow(raw, options.columns) : validateRow(raw, options.columns));
     if (batch.length >= BATCH_SIZE) {
       flush();
       await options.room();
@@ -56,9 +56,37 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
   return total;
 }
 
+/** A row hidden in the workbook: the clerk did not see it, so it is recorded as skipped and never sent. */
+interface HiddenRow {
+  readonly kind: 'hidden';
+  readonly rowNumber: number;
+  readonly cells: readonly string[];
+  readonly plate: string;
+  readonly handling: ValidRow['request']['handling'] | null;
+}
+
+function hiddenRow(raw: RawRow, columns: ColumnMap): HiddenRow {
+  // Read as usual only to show the plate and action as the other sheets do; its problems, if any, don't matter.
+  const checked = validateRow(raw, columns);
+  return {
+    kind: 'hidden',
+    rowNumber: raw.rowNumber,
+    cells: raw.cells,
+    plate:
+      checked.kind === 'valid'
+        ? checked.request.kjennemerke
+        : (raw.cells[columns.kjennemerke.index] ?? '').trim(),
+    handling: checked.kind === 'valid' ? checked.request.handling : null,
+  };
+}
+
 /** Records one row; true when it was queued for sending (not invalid, not skipped). */
-function record(options: IngestOptions, row: CheckedRow): boolean {
+function record(options: IngestOptions, row: CheckedRow | HiddenRow): boolean {
   const { ledger, fileId, columns } = options;
+  if (row.kind === 'hidden') {
+    ledger.addHiddenRow(fileId, row.rowNumber, row.plate, row.handling, row.cells);
+    return false;
+  }
   if (row.kind === 'invalid') {
     const plateCell = row.cells[columns.kjennemerke.index] ?? '';
     ledger.addInvalidRow(fileId, row.rowNumber, plateCell.trim(), null, row.problems, row.cells);

@@ -1,6 +1,5 @@
 import { basename, join } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
-import { openFleetFile } from '../input/open-fleet-file.ts';
 import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerRow } from '../ledger/types.ts';
@@ -8,7 +7,11 @@ import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
+import { layoutOf } from './file-layout.ts';
+import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
+import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
+import { asSurroundingsError } from './surroundings.ts';
 
 /** What one run shares between the files it processes. */
 export interface RunContext {
@@ -17,6 +20,8 @@ export interface RunContext {
   readonly reportsDir: string;
   /** LEASINGTAKER_MAX_RUNS: how many runs try a technically failed row before it is left for a person. */
   readonly maxRuns: number;
+  /** How long a taken file must be unchanged to count as complete (growth.ts). */
+  readonly restMs: number;
   readonly concurrency: number;
   readonly sheet?: string;
   /** Sends the rows of this context's fleet owner. */
@@ -35,8 +40,14 @@ export interface RunContext {
 export interface FileResult {
   readonly fileId: number;
   readonly name: string;
+  /** The fleet owner's organisasjonsnummer, '' for the installation's own. */
+  readonly owner: string;
   readonly status: 'done' | 'interrupted' | 'unreadable';
   readonly counts: ReturnType<Ledger['counts']>;
+  /** Rows without an outcome that have had all their LEASINGTAKER_MAX_RUNS runs: a person has to look. */
+  readonly givenUp: number;
+  /** Why an unreadable file could not be read, in the words of its report. */
+  readonly error?: string;
   readonly reports: ReportPaths;
 }
 
@@ -55,20 +66,50 @@ export async function processFile(context: RunContext, fileId: number): Promise<
   ledger.startFileRun(fileId);
   ledger.requeueFailed(fileId, context.maxRuns);
 
-  let fleetFile: FleetFile | undefined;
   if (record.status === 'reading') {
+    let reading: GrowingRead | undefined;
+    // The file may still be written (see growth.ts): what it looked like before this read, to compare with.
+    const before = await statQuietly(record.path);
+    const lookBefore = before && { size: before.size, mtimeMs: before.mtimeMs, tailHeld: false };
     try {
-      const opened = await openFleetFile(record.path, context.sheet ? { sheet: context.sheet } : {});
-      fleetFile = opened;
+      if (!before) throw new FleetFileError(record.path, `Finner ikke filen "${record.name}".`);
+      const complete = readsAsComplete(ledger.fileLook(fileId), before, Date.now(), context.restMs);
+      reading = await openGrowing(record.path, before, {
+        header: findColumns,
+        ...(context.sheet ? { sheet: context.sheet } : {}),
+        complete,
+      });
+      const opened = reading.file;
       const columns = findColumns(opened.headers);
       if (!columns.ok) throw new FleetFileError(record.name, columns.message);
       const delimiter = opened.format === 'csv' ? opened.delimiter : null;
       ledger.setFileHeaders(fileId, opened.headers, opened.headerRowNumber, delimiter);
-      return await ingestAndSend(context, fileId, opened, columns.columns, startedAt);
+      ledger.setFileLayout(fileId, layoutOf(opened));
+      const growing = reading;
+      return await ingestAndSend(
+        context,
+        fileId,
+        { ...opened, rows: growing.rows },
+        columns.columns,
+        startedAt,
+        () => {
+          ledger.recordRead(fileId, growing.look(), growing.grew);
+          if (growing.grew) {
+            context.logger.info(
+              { file: record.name, owner: record.owner || undefined },
+              `${record.name} grew while it was read (still being written): read again for its new rows.`,
+            );
+          }
+        },
+      );
     } catch (error) {
       if (!(error instanceof FleetFileError)) throw error;
       // The readers name the file they opened, the archived copy; staff know it by the name they gave it.
       const message = error.message.replaceAll(basename(record.path), record.name);
+      // A half-written workbook is unreadable until it is complete: the next runs read it again once it changed.
+      // A file read to the end but refused (only a header, and a last line held back) keeps what that read saw.
+      const look = reading?.lookIfRead() ?? lookBefore;
+      if (look) ledger.recordRead(fileId, look, reading?.grew ?? false);
       // The file is marked unreadable only once its report is out: killed in between, the next run reads (and
       // refuses) it again and writes the report then.
       ledger.setFileStatus(fileId, 'reading', message);
@@ -76,7 +117,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       ledger.setFileStatus(fileId, 'unreadable', message);
       return result;
     } finally {
-      await fleetFile?.close();
+      await reading?.close();
     }
   }
   await sendQueued(
@@ -94,6 +135,7 @@ async function ingestAndSend(
   fleetFile: FleetFile,
   columns: Parameters<typeof ingestRows>[1]['columns'],
   startedAt: Date,
+  onReadToEnd: () => void,
 ): Promise<FileResult> {
   const { ledger } = context;
   const owner = ledger.file(fileId).owner;
@@ -151,8 +193,12 @@ async function ingestAndSend(
       `"${name}" har bare overskriftsraden – ingen rader under den. Sjekk at det er riktig fil, og legg den inn på nytt med radene.`,
     );
   }
-  // Every row is in the ledger: a later run resumes from the ledger without reading the file again.
-  if (!context.stopReading.aborted) ledger.setFileStatus(fileId, 'sending');
+  // Every row is in the ledger: a later run resumes from the ledger without reading the file again (unless
+  // the file changes: growth.ts).
+  if (!context.stopReading.aborted) {
+    onReadToEnd();
+    ledger.setFileStatus(fileId, 'sending');
+  }
   return settle(context, fileId, startedAt);
 }
 
@@ -201,7 +247,15 @@ async function finish(
   const { ledger } = context;
   const file = ledger.file(fileId);
   const counts = ledger.counts(fileId);
-  const notice = status === 'interrupted' ? context.stopReason() : undefined;
+  const grown = growthNotice(
+    { grew: file.grew, look: ledger.fileLook(fileId), unreadable: status === 'unreadable' },
+    Date.now(),
+    context.restMs,
+  );
+  const stopped = status === 'interrupted' ? context.stopReason() : undefined;
+  const notice = [stopped, grown].filter(Boolean).join(' ');
+  const givenUp = ledger.givenUpCount(fileId, context.maxRuns);
+  const reportsDir = file.owner ? join(context.reportsDir, file.owner) : context.reportsDir;
   const reports = await writeFileReports(
     {
       file,
@@ -209,15 +263,20 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
-      givenUp: ledger.givenUpCount(fileId, context.maxRuns),
+      hidden: ledger.hiddenCount(fileId),
+      givenUp,
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
-    file.owner ? join(context.reportsDir, file.owner) : context.reportsDir,
-  );
+    reportsDir,
+  ).catch((error: unknown) => {
+    // A full or unwritable reports folder stops the run (run.ts); the file is left unfinished until then.
+    throw asSurroundingsError(error, 'reports', reportsDir) ?? error;
+  });
   await markPreviousRetryFile(context, fileId, reports.retry);
-  return { fileId, name: file.name, status, counts, reports };
+  const error = status === 'unreadable' && file.error ? { error: file.error } : {};
+  return { fileId, name: file.name, owner: file.owner, status, counts, givenUp, ...error, reports };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -50,10 +51,29 @@ export async function applyRetention(
     ...inPlay.map((file) => (file.finishedAt ? Date.parse(file.finishedAt) : cutoffMs)),
   );
 
-  const reports = await removeOld(settings.reports, cutoffMs, (path) =>
-    REPORT_EXTENSIONS.has(extname(path).toLowerCase()),
+  // A folder retention may not look into or delete from is logged and passed over: it must not stop the run
+  // (the files waiting in the inbox matter more), but someone has to see that personal data stays.
+  const problems: string[] = [];
+  const reports = await removeOld(
+    settings.reports,
+    cutoffMs,
+    (path) => REPORT_EXTENSIONS.has(extname(path).toLowerCase()),
+    problems,
   );
-  const archived = await removeOld(settings.archive, cutoffMs, (path) => !keep.has(resolve(path)), true);
+  const archived = await removeOld(
+    settings.archive,
+    cutoffMs,
+    (path) => !keep.has(resolve(path)),
+    problems,
+    true,
+  );
+  if (problems.length > 0) {
+    logger.warn(
+      { folders: problems.slice(0, 10) },
+      `Retention could not look into or delete from ${problems.length} folder(s), starting with ${problems[0]}; ` +
+        'what is there older than LEASINGTAKER_RETENTION_DAYS stays until the job may remove it.',
+    );
+  }
   const ledgerFiles = ledger.purgeBefore(new Date(ledgerCutoffMs).toISOString());
 
   const result = { cutoff: new Date(cutoffMs).toISOString(), reports, archived, ledgerFiles };
@@ -76,15 +96,11 @@ async function removeOld(
   root: string,
   cutoffMs: number,
   wanted: (path: string) => boolean,
+  problems: string[],
   archive = false,
 ): Promise<number> {
   let removed = 0;
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
-      throw error;
-    },
-  );
+  const entries = await listTree(root, problems);
   const folders = new Set<string>();
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.startsWith('.')) continue;
@@ -99,9 +115,14 @@ async function removeOld(
       if (Number.isFinite(taken)) age = Math.max(age, taken);
     }
     if (age >= cutoffMs) continue;
-    await unlink(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    const gone = await unlink(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') problems.push(`${entry.parentPath} (${error.code})`);
+        return false;
+      },
+    );
+    if (!gone) continue;
     removed += 1;
     if (archive && DATE_FOLDER.test(folder)) folders.add(entry.parentPath);
   }
@@ -114,4 +135,29 @@ async function removeOld(
       await rmdir(owner).catch(() => {});
   }
   return removed;
+}
+
+/**
+ * Every entry under `root`, folder by folder, without following links. `readdir`'s own `recursive` gives up on
+ * the whole tree at the first folder it may not read; here that folder is noted in `problems` and the rest is
+ * listed.
+ */
+async function listTree(root: string, problems: string[]): Promise<Dirent[]> {
+  const found: Dirent[] = [];
+  const pending = [root];
+  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') problems.push(`${folder} (${code})`);
+      continue;
+    }
+    for (const entry of entries) {
+      found.push(entry);
+      if (entry.isDirectory()) pending.push(join(folder, entry.name));
+    }
+  }
+  return found;
 }

@@ -1,17 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/index.ts';
-import { claimFile } from './claim-file.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
-import { findReadyFiles, type InboxFile } from './inbox.ts';
+import { logFileResult } from './file-log.ts';
+import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
+import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
-import { acquireRunLock } from './run-lock.ts';
+import { acquireRunLock, RunLockedError } from './run-lock.ts';
+import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } from './surroundings.ts';
+import { takeFile } from './take-file.ts';
 
 export interface RunSettings {
   /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */
@@ -63,6 +66,10 @@ export interface RunResult {
   readonly exitCode: ExitCode;
   /** Set when the run stopped early: circuit breaker, SIGTERM, authentication. */
   readonly stopReason?: string;
+  /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
+  readonly refusedOwners?: readonly string[];
+  /** Rows later runs will still send, by fleet owner, read from the ledger at the end of the run. */
+  readonly rowsWaiting?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -77,13 +84,32 @@ export async function runInbox(
   terminate: AbortSignal,
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const release = await acquireRunLock(settings.state);
-  const ledger = Ledger.open(settings.state);
+  const { release, ledger } = await openState(settings.state);
   try {
-    return await runLocked(settings, factory, logger, terminate, hooks, ledger);
+    // Rows can be waiting only in files this run took up or could have: the ones it notes here.
+    const inPlay = new Set<number>();
+    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger, inPlay);
+    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
+  } catch (error) {
+    // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
+    // unmoved files) means the state folder is full or failing, found before anything was sent.
+    throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
   } finally {
     ledger.close();
     await release();
+  }
+}
+
+/** The run lock and the ledger; a state folder that can't be written is a SurroundingsError (exit 2). */
+async function openState(state: string): Promise<{ release: () => Promise<void>; ledger: Ledger }> {
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await acquireRunLock(state);
+    return { release, ledger: Ledger.open(state) };
+  } catch (error) {
+    await release?.();
+    if (error instanceof RunLockedError) throw error;
+    throw asSurroundingsError(error, 'state', state) ?? error;
   }
 }
 
@@ -94,21 +120,30 @@ async function runLocked(
   terminate: AbortSignal,
   hooks: RunHooks,
   ledger: Ledger,
+  inPlay: Set<number>,
 ): Promise<RunResult> {
-  await mkdir(settings.inbox, { recursive: true });
-  // Reports and archived inputs hold personal data: the owner only (their files are 0600 too).
-  for (const dir of [settings.reports, settings.archive]) await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Before anything is taken: a folder the job can't write fails every file the same way (exit 2, nothing
+  // sent). The inbox keeps the mode staff's tools need; reports and archived inputs hold personal data, so
+  // folders made for them are the owner's only (their files are 0600 too).
+  await checkWritable('inbox', settings.inbox, 0o777);
+  await checkWritable('reports', settings.reports);
+  await checkWritable('archive', settings.archive);
 
   forgetUnmovedFiles(ledger, logger);
+  await removeLeftovers(settings, ledger, logger);
   await applyRetention(settings, ledger, logger);
+  const restMs = restMsFor(settings.settleMs);
+  await lookAgainAtTakenFiles(ledger, settings.archive, restMs, logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
-  for (const entry of ignored) logger.info({ file: entry.path }, `Left alone: ${entry.reason}`);
+  // Files that wait but can't be taken need a person: the run exits 1 for them.
+  const waiting = logIgnored(ignored, logger);
 
   const resumed = ledger.unfinishedFiles().map((file) => file.id);
   const retries = ledger.filesWithRetryableRows(settings.maxRuns).map((file) => file.id);
+  for (const id of [...resumed, ...retries]) inPlay.add(id);
   if (ready.length === 0 && resumed.length === 0 && retries.length === 0) {
     logger.info('Nothing to do: the inbox is empty and no rows are waiting for a retry.');
-    return { files: [], exitCode: 0 };
+    return { files: [], exitCode: waiting ? 1 : 0 };
   }
 
   // Work per fleet owner, oldest first: what an earlier run left, then what is waiting in the inbox.
@@ -134,14 +169,22 @@ async function runLocked(
       await factory.checkAccess(owner);
     } catch (error) {
       if (!(error instanceof MaskinportenError)) throw error;
+      const who = owner ? `fleet owner ${owner}` : "the installation's own organisation";
       logger.error(
         { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
-        error.message,
+        `${error.kind === 'oauth' ? 'Maskinporten refused access for' : 'No Maskinporten token for'} ${who}: ${error.message}`,
       );
-      if (owner === '') return { files: [], exitCode: 2, stopReason: error.message };
+      if (owner === '') {
+        const refusal = error.kind === 'oauth' ? { refusedOwners: [''] } : {};
+        return { files: [], exitCode: 2, stopReason: error.message, ...refusal };
+      }
       refused.set(owner, error);
     }
   }
+  // Owners Maskinporten said no to (OAuth errors), for the run's last line; an unreachable Maskinporten is not one.
+  const refusedOwners = new Set(
+    [...refused].filter(([, error]) => error.kind === 'oauth').map(([owner]) => owner),
+  );
 
   // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
   const stopAll = new AbortController();
@@ -161,6 +204,17 @@ async function runLocked(
   const rateLimit = createRateLimit(settings.maxRps);
   const results: FileResult[] = [];
   let authRefused = refused.size > 0;
+  let attention = waiting;
+  // A folder that is full or can't be written ends the run: every file after would fail the same way.
+  let surroundings: SurroundingsError | undefined;
+  const stopForSurroundings = (error: SurroundingsError) => {
+    if (!surroundings) {
+      surroundings = error;
+      logger.error({ folder: error.folder, code: error.code }, error.message);
+      logger.debug({ err: error.cause }, 'The failure in full');
+    }
+    stop(error.notice);
+  };
 
   const runLane = async (owner: string, lane: { fileIds: number[]; inbox: InboxFile[] }) => {
     // An owner whose access fails stops alone; its files keep their rows for the next run.
@@ -168,6 +222,7 @@ async function runLocked(
     let ownerReason: string | undefined;
     const refuse = (error: MaskinportenError) => {
       authRefused = true;
+      if (error.kind === 'oauth') refusedOwners.add(owner);
       ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
       stopOwner.abort();
     };
@@ -179,6 +234,7 @@ async function runLocked(
       logger,
       reportsDir: settings.reports,
       maxRuns: settings.maxRuns,
+      restMs,
       concurrency: settings.concurrency,
       ...(settings.sheet ? { sheet: settings.sheet } : {}),
       sender: { send: (request, options) => pool.run(owner, () => sender.send(request, options)) },
@@ -192,22 +248,58 @@ async function runLocked(
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
       hooks.onFileStart?.(file.name);
-      const result = await processFile(context, fileId);
+      inPlay.add(fileId);
+      let result: FileResult;
+      try {
+        result = await processFile(context, fileId);
+      } catch (error) {
+        // The report writer names the reports folder; a ledger that can't be written is the state folder's.
+        const failure =
+          error instanceof SurroundingsError
+            ? error
+            : isLedgerError(error)
+              ? asSurroundingsError(error, 'state', settings.state)
+              : undefined;
+        if (failure) {
+          stopForSurroundings(failure);
+          return;
+        }
+        // One file's trouble is that file's: it stays unfinished for the next run, and the others go on.
+        attention = true;
+        logger.error(
+          { file: file.name, owner: owner || undefined },
+          `${file.name} could not be finished: ${(error as Error).message}. It is taken up again by the next run.`,
+        );
+        logger.debug({ err: error }, 'The failure in full');
+        return;
+      }
       results.push(result);
       hooks.onFileDone?.(result);
-      logger.info(
-        { file: result.name, owner: owner || undefined, status: result.status, ...result.counts },
-        `${result.name}: ${describeCounts(result.counts)}`,
-      );
+      logFileResult(logger, ledger, result, settings.maxRuns);
     };
     for (const fileId of lane.fileIds) {
-      if (terminate.aborted) return;
+      if (terminate.aborted || surroundings) return;
       await work(fileId);
     }
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
       if (terminate.aborted || stopAll.signal.aborted) return;
-      await work(await claimFile(ledger, settings.archive, file));
+      let taken: Awaited<ReturnType<typeof takeFile>>;
+      try {
+        taken = await takeFile(ledger, settings, file, { restMs });
+      } catch (error) {
+        if (!(error instanceof SurroundingsError)) throw error;
+        stopForSurroundings(error);
+        return;
+      }
+      if ('fileId' in taken) await work(taken.fileId);
+      else {
+        attention ||= taken.attention;
+        logger[taken.attention ? 'error' : 'warn'](
+          { file: file.path },
+          `Left alone: ${file.path} ${taken.left}`,
+        );
+      }
     }
   };
 
@@ -215,10 +307,16 @@ async function runLocked(
   await Promise.all([...lanes].map(([owner, lane]) => runLane(owner, lane)));
   terminate.removeEventListener('abort', onTerminate);
 
-  const needsAttention = results.some((result) => result.status !== 'done' || result.counts.failed > 0);
+  const needsAttention =
+    attention || results.some((result) => result.status !== 'done' || result.counts.failed > 0);
   const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
-  const reason = stopReason ?? [...refused.values()][0]?.message;
-  return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
+  const reason = surroundings?.message ?? stopReason ?? [...refused.values()][0]?.message;
+  return {
+    files: results,
+    exitCode,
+    ...(reason ? { stopReason: reason } : {}),
+    ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
+  };
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */
@@ -255,11 +353,4 @@ function forgetUnmovedFiles(ledger: Ledger, logger: Logger): void {
       ledger.setFileStatus(file.id, 'unreadable', 'Filen mangler i arkivet og kan ikke leses videre.');
     }
   }
-}
-
-function describeCounts(counts: FileResult['counts']): string {
-  return (
-    `${counts.rows} rows: ${counts.ok} ok, ${counts.stopped} stopped, ${counts.failed} failed` +
-    `${counts.pending ? ` (${counts.pending} not sent yet)` : ''}, ${counts.invalid} invalid, ${counts.skipped} skipped`
-  );
 }

@@ -4,6 +4,7 @@
 
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { DATA_ROWS_PER_SHEET, Fitting, MAX_COLUMNS, partName } from './excel-limits.ts';
 import type { PrivateOutput } from './files.ts';
 
 export type CellScalar = string | number | Date | null;
@@ -28,8 +29,6 @@ export const INTEGER_FORMAT = '0';
 
 /** Points per line of 11 pt Calibri, exceljs' default font. */
 const LINE_HEIGHT = 15;
-/** Excel refuses a cell with more text than this. */
-const MAX_CELL_TEXT = 32_767;
 /** Rows looked at before the column widths are fixed: they must be written before the first row. */
 const WIDTH_SAMPLE = 200;
 /** Rows written between two chances for the file stream to catch up. */
@@ -54,13 +53,13 @@ export function excelLocalDate(date: Date): Date {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
 }
 
-/** The value as it goes into a cell. Strings stay strings: exceljs makes a formula only of `{formula}`. */
-export function cellValue(value: CellScalar): CellScalar {
+/**
+ * The value as it goes into a cell. Strings stay strings (exceljs makes a formula only of `{formula}`), fitted
+ * to what a cell can hold; `fitting` counts what that changed.
+ */
+export function cellValue(value: CellScalar, fitting: Fitting = new Fitting()): CellScalar {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : excelLocalDate(value);
-  if (typeof value === 'string') {
-    if (value === '') return null;
-    return value.length > MAX_CELL_TEXT ? `${value.slice(0, MAX_CELL_TEXT - 1)}…` : value;
-  }
+  if (typeof value === 'string') return value === '' ? null : fitting.text(value);
   return value;
 }
 
@@ -158,38 +157,49 @@ export interface TableOptions {
   /** Columns kept in view when scrolling right (the row's identity: Rad, Kjennemerke). */
   readonly frozenColumns?: number;
   readonly tabColor?: string;
+  /** Counts what had to change to fit Excel's limits; see excel-limits.ts. */
+  readonly fitting?: Fitting;
+  /** Data rows per sheet before the rows go on in `<name> (2)`; Excel's limit unless a test says otherwise. */
+  readonly rowsPerSheet?: number;
 }
 
 /**
  * Writes one sheet and commits it, so the workbook writer holds nothing of it afterwards. Returns the number
- * of data rows written.
+ * of data rows written. What Excel can't hold is fitted, never refused: columns past XFD are left out, rows
+ * past row 1,048,576 go on in a sheet of their own (`<name> (2)`, with the same header), text is cut at
+ * Excel's cell limit and characters XML can't hold are replaced; `options.fitting` counts each.
  */
 export async function writeTableSheet<T>(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
-  columns: readonly TableColumn<T>[],
+  allColumns: readonly TableColumn<T>[],
   rows: Iterable<T>,
   output: PrivateOutput,
   options: TableOptions = {},
 ): Promise<number> {
   const frozenColumns = options.frozenColumns ?? 0;
-  const sheet = workbook.addWorksheet(name, {
-    views: [
-      frozenColumns > 0
-        ? { state: 'frozen', xSplit: frozenColumns, ySplit: 1 }
-        : { state: 'frozen', ySplit: 1 },
-    ],
-    properties: options.tabColor ? { tabColor: { argb: options.tabColor } } : {},
-    // Printing a wide sheet: landscape, as many pages down as needed but one page across.
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
+  const fitting = options.fitting ?? new Fitting();
+  const rowsPerSheet = options.rowsPerSheet ?? DATA_ROWS_PER_SHEET;
+  const columns = allColumns.slice(0, MAX_COLUMNS);
+  if (allColumns.length > MAX_COLUMNS) fitting.droppedColumns.set(name, allColumns.length - MAX_COLUMNS);
+  const addSheet = (sheetName: string) =>
+    workbook.addWorksheet(sheetName, {
+      views: [
+        frozenColumns > 0
+          ? { state: 'frozen', xSplit: frozenColumns, ySplit: 1 }
+          : { state: 'frozen', ySplit: 1 },
+      ],
+      properties: options.tabColor ? { tabColor: { argb: options.tabColor } } : {},
+      // Printing a wide sheet: landscape, as many pages down as needed but one page across.
+      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
 
   const iterator = rows[Symbol.iterator]();
   const sample: CellScalar[][] = [];
   while (sample.length < WIDTH_SAMPLE) {
     const next = iterator.next();
     if (next.done) break;
-    sample.push(columns.map((column) => cellValue(column.value(next.value))));
+    sample.push(columns.map((column) => cellValue(column.value(next.value), fitting)));
   }
 
   const widths = columns.map((column, i) => {
@@ -206,28 +216,62 @@ export async function writeTableSheet<T>(
 
   // One style object per column, set on every cell: exceljs caches a style's id by object identity, and
   // a fresh object per cell (what it makes from the column by itself) costs a third of the writing time.
-  const styles: Partial<ExcelJS.Style>[] = columns.map((column) => ({
-    numFmt: column.numFmt ?? TEXT_FORMAT,
-    alignment: { vertical: 'top', horizontal: column.align ?? 'left', wrapText: column.wrap ?? false },
-  }));
-  sheet.columns = widths.map((width, i) => ({ width, style: styles[i] ?? {} }));
-
-  const header = sheet.addRow(columns.map((column) => column.header));
-  let headerLines = 1;
-  columns.forEach((column, i) => {
-    header.getCell(i + 1).style = headerStyle(
-      column.fromInput ? INPUT_HEADER_FILL : OWN_HEADER_FILL,
-      column.align,
-    );
-    headerLines = Math.max(headerLines, wrappedLines(column.header, (widths[i] ?? 10) - 3));
+  // Columns that look alike share one (a wide input file has thousands of text columns).
+  const cellStyles = new Map<string, Partial<ExcelJS.Style>>();
+  const styles: Partial<ExcelJS.Style>[] = columns.map((column) => {
+    const numFmt = column.numFmt ?? TEXT_FORMAT;
+    const horizontal = column.align ?? 'left';
+    const wrapText = column.wrap ?? false;
+    const key = `${numFmt}/${horizontal}/${wrapText}`;
+    const known = cellStyles.get(key);
+    if (known) return known;
+    const style: Partial<ExcelJS.Style> = { numFmt, alignment: { vertical: 'top', horizontal, wrapText } };
+    cellStyles.set(key, style);
+    return style;
   });
-  if (headerLines > 1) header.height = headerLines * LINE_HEIGHT;
-  header.commit();
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  // Headers come from the input file too: the same fitting as any cell, counted once (not once per part).
+  const headers = columns.map((column) => fitting.text(column.header));
+  // One object per kind of header, as for the cells: a new one per cell costs seconds in a 16,384-column sheet.
+  const headerStyles = new Map<string, Partial<ExcelJS.Style>>();
+  const headerStyleOf = (fill: string, align: 'left' | 'center' = 'left') => {
+    const key = `${fill}/${align}`;
+    const known = headerStyles.get(key);
+    if (known) return known;
+    const style = headerStyle(fill, align);
+    headerStyles.set(key, style);
+    return style;
+  };
+  const startSheet = (sheetName: string) => {
+    const started = addSheet(sheetName);
+    started.columns = widths.map((width, i) => ({ width, style: styles[i] ?? {} }));
+    const header = started.addRow(headers);
+    let headerLines = 1;
+    columns.forEach((column, i) => {
+      header.getCell(i + 1).style = headerStyleOf(
+        column.fromInput ? INPUT_HEADER_FILL : OWN_HEADER_FILL,
+        column.align,
+      );
+      headerLines = Math.max(headerLines, wrappedLines(headers[i] ?? '', (widths[i] ?? 10) - 3));
+    });
+    if (headerLines > 1) header.height = headerLines * LINE_HEIGHT;
+    header.commit();
+    started.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+    return started;
+  };
+  let part = 1;
+  let sheet = startSheet(name);
+  let inSheet = 0;
 
   const wrapping = columns.flatMap((column, i) => (column.wrap ? [i] : []));
   let written = 0;
   const writeRow = async (values: CellScalar[]) => {
+    if (inSheet === rowsPerSheet) {
+      sheet.commit();
+      part++;
+      sheet = startSheet(partName(name, part));
+      inSheet = 0;
+    }
+    inSheet++;
     const row = sheet.addRow(values);
     for (let i = 0; i < values.length; i++) {
       const style = styles[i];
@@ -244,8 +288,9 @@ export async function writeTableSheet<T>(
   for (const values of sample) await writeRow(values);
   sample.length = 0;
   for (let next = iterator.next(); !next.done; next = iterator.next()) {
-    await writeRow(columns.map((column) => cellValue(column.value(next.value))));
+    await writeRow(columns.map((column) => cellValue(column.value(next.value), fitting)));
   }
   sheet.commit();
+  if (part > 1) fitting.parts.set(name, part);
   return written;
 }

@@ -10,6 +10,8 @@ import {
   TEXT_FORMAT,
   wrappedLines,
 } from './excel.ts';
+import { Fitting } from './excel-limits.ts';
+import { layoutLines } from './layout-lines.ts';
 import { GIVEN_UP } from './row-texts.ts';
 import type { ReportInput } from './types.ts';
 
@@ -18,6 +20,8 @@ const DATE_TIME_SECONDS_FORMAT = 'dd.mm.yyyy hh:mm:ss';
 const WIDTHS = [24, 21, 100] as const;
 const FULL_WIDTH = WIDTHS[0] + WIDTHS[1] + WIDTHS[2];
 const RED = 'FFC00000';
+const HIDDEN_MEANING =
+  'Skjult i Excel (filtrert bort eller skjult), så ikke sendt. Står i arket Hoppet over.';
 
 interface Outcome {
   readonly label: string;
@@ -29,6 +33,7 @@ interface Outcome {
 
 function outcomes(input: ReportInput): Outcome[] {
   const { counts, pending } = input;
+  const hidden = input.hidden ?? 0;
   return [
     { label: 'Vellykket', count: counts.ok, meaning: 'Registrert i Autosys (eller det var allerede slik).' },
     {
@@ -59,8 +64,21 @@ function outcomes(input: ReportInput): Outcome[] {
     {
       label: 'Hoppet over',
       count: counts.skipped,
-      meaning: 'Allerede gjort tidligere – ikke sendt på nytt.',
+      meaning:
+        hidden > 0
+          ? 'Allerede gjort tidligere, eller skjult i Excel – ikke sendt.'
+          : 'Allerede gjort tidligere – ikke sendt på nytt.',
     },
+    ...(hidden > 0
+      ? [
+          {
+            label: 'herav skjult i Excel',
+            count: hidden,
+            meaning: HIDDEN_MEANING,
+            detail: true,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -96,16 +114,29 @@ export function whatNext(input: ReportInput, retryName: string | null): string[]
         'Rader som alt er gjort, hoppes over; rader som ble stoppet, sendes på nytt.',
     );
   }
+  const hidden = input.hidden ?? 0;
+  if (hidden > 0) {
+    todo.push(
+      `Hoppet over: ${hidden} rad(er) er skjult i Excel og ble ikke sendt (se arket Hoppet over). ` +
+        'Skal de sendes: vis radene og legg filen i innboksen på nytt. Rader som alt er gjort, hoppes over.',
+    );
+  }
   if (todo.length === 0) todo.push('Ingenting – alle radene er ferdige.');
   return todo;
 }
 
 type Line = readonly [CellScalar?, CellScalar?, CellScalar?];
 
+/**
+ * `notes` say what the report had to fit to Excel's limits (fit-notes.ts); `fitting` counts what this sheet's
+ * own cells needed (a file name with characters XML can't hold).
+ */
 export function writeOverviewSheet(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   input: ReportInput,
   retryName: string | null,
+  notes: readonly string[] = [],
+  fitting: Fitting = new Fitting(),
 ): void {
   const sheet = workbook.addWorksheet('Oppsummering', {
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
@@ -113,7 +144,7 @@ export function writeOverviewSheet(
   sheet.columns = WIDTHS.map((width) => ({ width, style: { alignment: { vertical: 'top' } } }));
 
   const add = (line: Line, style?: (row: ExcelJS.Row) => void) => {
-    const row = sheet.addRow(line.map((v) => cellValue(v ?? null)));
+    const row = sheet.addRow(line.map((v) => cellValue(v ?? null, fitting)));
     const lines = wrappedLines(line[2] ?? null, WIDTHS[2]);
     if (lines > 1) row.height = lines * 15;
     style?.(row);
@@ -152,6 +183,11 @@ export function writeOverviewSheet(
       row.getCell(2).numFmt = TEXT_FORMAT;
     });
   }
+  for (const line of layoutLines(file))
+    add(line, (row) => {
+      label(row);
+      wrap(row);
+    });
   add(['Kjøringen startet', input.runStartedAt], (row) => {
     label(row);
     row.getCell(2).numFmt = DATE_TIME_SECONDS_FORMAT;
@@ -190,6 +226,13 @@ export function writeOverviewSheet(
   }
   if (input.notice) {
     add(['Merk', null, input.notice], (row) => {
+      label(row);
+      wrap(row);
+    });
+  }
+  if (notes.length > 0) add([]);
+  for (const note of notes) {
+    add(['Tilpasset Excel', null, note], (row) => {
       label(row);
       wrap(row);
     });

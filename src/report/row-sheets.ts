@@ -4,7 +4,7 @@
 import type { LedgerRow, RowStatus } from '../ledger/types.ts';
 import { DATE_TIME_FORMAT, INTEGER_FORMAT, type TableColumn, TEXT_FORMAT } from './excel.ts';
 import { isReasonColumn, sameHeader } from './retry-columns.ts';
-import { failureText, handlingText } from './row-texts.ts';
+import { failureText, handlingText, skipText } from './row-texts.ts';
 
 /** Added to an input column's header that the sheet also has as its own column. */
 export const FROM_FILE = '(fra fila)';
@@ -119,6 +119,7 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
     tabColor: 'FFA5A5A5',
     own: [
       handling,
+      text('Årsak', 34, skipText),
       {
         header: 'Gjort tidligere',
         maxWidth: 18,

@@ -7,6 +7,15 @@ import type { LedgerRow, RowStatus } from '../ledger/types.ts';
 /** Rows that go into the retry file: stopped by the API, or not (surely) through yet. */
 export const RETRY_STATUSES: readonly RowStatus[] = ['stopped', 'failed', 'pending', 'sending'];
 
+/** Why a row hidden in the workbook is in Hoppet over. */
+export const HIDDEN_ROW = 'Skjult rad i Excel – ikke sendt';
+const DONE_BEFORE = 'Samme endring er gjort før – ikke sendt på nytt';
+
+/** Why a row is in Hoppet over. */
+export function skipText(row: LedgerRow): string {
+  return row.skipReason === 'hidden' ? HIDDEN_ROW : DONE_BEFORE;
+}
+
 export const NOT_SENT_YET = 'Ikke sendt ennå – prøves ved neste kjøring';
 const NO_ANSWER = 'Sendt, men svaret kom ikke fram – sendes på nytt ved neste kjøring';
 /** For a row that has used up its automatic retries: a person has to look at it. */

@@ -17,7 +17,11 @@ export interface ReportSummary {
   readonly skipped: number;
   /** How many of `failed` were never tried. */
   readonly pending: number;
+  /** How many of `skipped` were hidden in the workbook, and so not sent. */
+  readonly hidden: number;
   readonly error?: string;
+  /** What the report's Oppsummering says under "Merk" (a stopped run, a file still being written). */
+  readonly notice?: string;
   /** File names (not paths) in the same folder. */
   readonly report: string;
   readonly retry: string | null;
@@ -58,7 +62,9 @@ export function buildSummary(input: ReportInput, report: string, retry: string |
     invalid: counts.invalid,
     skipped: counts.skipped,
     pending: input.pending,
+    hidden: input.hidden ?? 0,
     ...(file.error ? { error: file.error } : {}),
+    ...(input.notice ? { notice: input.notice } : {}),
     report,
     retry,
   };

@@ -11,6 +11,8 @@ export interface ReportInput {
   readonly counts: OutcomeCounts;
   /** How many of `counts.failed` were never tried (left pending, e.g. after the circuit breaker opened). */
   readonly pending: number;
+  /** How many of `counts.skipped` were hidden in the workbook (filtered out or hidden by hand). */
+  readonly hidden?: number;
   /** How many of `counts.failed` have used up their automatic retries and need a person. */
   readonly givenUp?: number;
   /**

@@ -71,7 +71,11 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
       await options.run(trigger);
       return true;
     } catch (error) {
-      logger.error({ err: error }, 'The run failed; the next arrival or the retry schedule starts another.');
+      // One line; the stack only at LOG_LEVEL=debug.
+      logger.error(
+        `The run failed (${(error as Error).message}); the next arrival or the retry schedule starts another.`,
+      );
+      logger.debug({ err: error }, 'The failure in full');
       return true;
     } finally {
       lastLook = await look(options.inbox).catch(() => lastLook);
@@ -92,7 +96,7 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
       });
       watcher.on('error', (error) => {
         logger.warn(
-          { err: error },
+          { code: (error as NodeJS.ErrnoException).code },
           'Watching the inbox failed; looking every LEASINGTAKER_WATCH_POLL_SECONDS instead.',
         );
         watcher?.close();

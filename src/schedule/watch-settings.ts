@@ -1,4 +1,5 @@
 import { type Flags, settingReaders } from '../config.ts';
+import { parseListenAddress } from '../metrics/settings.ts';
 
 /** What `leasingtaker watch` adds to the run's settings; each read from its environment variable. */
 export interface WatchSettings {
@@ -23,6 +24,11 @@ export interface WatchSettings {
    * Kubernetes' default terminationGracePeriodSeconds (30), which ends in SIGKILL.
    */
   readonly graceSeconds: number;
+  /**
+   * LEASINGTAKER_METRICS_LISTEN, default none (off): `host:port` where `watch` serves Prometheus metrics on
+   * /metrics, e.g. `0.0.0.0:9464` in a container, `127.0.0.1:9464` for a scraper on the same machine.
+   */
+  readonly metricsListen?: { readonly host: string; readonly port: number };
 }
 
 export type WatchSettingsResult =
@@ -35,7 +41,11 @@ export function loadWatchSettings(
 ): WatchSettingsResult {
   const problems: string[] = [];
   const { integer } = settingReaders(env, flags, problems);
+  const listen = env.LEASINGTAKER_METRICS_LISTEN?.trim();
+  const metricsListen = listen ? parseListenAddress(listen) : undefined;
+  if (metricsListen && 'problem' in metricsListen) problems.push(metricsListen.problem);
   const config: WatchSettings = {
+    ...(metricsListen && !('problem' in metricsListen) ? { metricsListen } : {}),
     debounceMs: integer('debounceMs', 'LEASINGTAKER_WATCH_DEBOUNCE_MS', 5000, 0, 3_600_000),
     pollSeconds: integer('pollSeconds', 'LEASINGTAKER_WATCH_POLL_SECONDS', 60, 1, 86_400),
     retryIntervalMinutes: integer('retryInterval', 'LEASINGTAKER_RETRY_INTERVAL_MINUTES', 15, 1, 10_080),

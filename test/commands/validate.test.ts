@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hiddenRowsText } from '../../src/commands/hidden-rows-text.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
@@ -18,9 +19,18 @@ describe('validate', () => {
       expect(verdict.error).toBeUndefined();
       expect(verdict.rows).toBeGreaterThan(0);
       expect(verdict.problems).toEqual([]);
-      expect(verdict.valid).toBe(verdict.rows);
+      expect(verdict.valid + verdict.hiddenRows.length).toBe(verdict.rows);
     },
   );
+
+  it('names the rows hidden in Excel, which are not sent (fixtures/flate-skjulte-rader.xlsx)', async () => {
+    const verdict = await validateFile(join(FIXTURES, 'flate-skjulte-rader.xlsx'));
+    expect(verdict).toMatchObject({ rows: 6, valid: 3, invalid: 0, hiddenRows: [3, 5, 7] });
+    const printed = await spawnCli(['validate', join(FIXTURES, 'flate-skjulte-rader.xlsx')]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain('Skjult i Excel, ikke sendt: rader 3, 5, 7');
+    expect(printed.stdout).not.toMatch(/\d{11}/);
+  });
 
   it('names the row, column and reason of each invalid row as Excel numbers them', async () => {
     const verdict = await validateFile(join(FIXTURES, 'flate-med-feil.csv'));
@@ -52,6 +62,17 @@ describe('validate', () => {
     expect(refused.stdout).toMatch(/\.xlsx|CSV/);
   });
 
+  it.each([
+    [[4], 'Skjult i Excel, ikke sendt: rad 4'],
+    [[5, 6, 7, 9], 'Skjult i Excel, ikke sendt: rader 5–7, 9'],
+    [
+      Array.from({ length: 50 }, (_, i) => 2 + 2 * i),
+      `Skjult i Excel, ikke sendt: rader ${Array.from({ length: 20 }, (_, i) => 2 + 2 * i).join(', ')}, …`,
+    ],
+  ])('writes hidden rows %j as ranges', (rows, expected) => {
+    expect(hiddenRowsText(rows)).toBe(expected);
+  });
+
   it('speaks Norwegian to the clerk, around the reasons as well as in them', async () => {
     const result = await spawnCli([
       'validate',
@@ -73,5 +94,27 @@ describe('validate', () => {
     expect(none.stderr).not.toMatch(/error|usage/i);
     const run = await spawnCli(['run', '--bogus']);
     expect(run.stderr).toContain("error: unknown option '--bogus'");
+  });
+});
+
+describe('what a killed validate leaves behind', () => {
+  it('is removed by the next validate, and only when its process is gone', async () => {
+    const { existsSync, mkdirSync, rmSync: remove, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    // A process id no process has: the kernel's limit is far below it.
+    const dead = join(tmpdir(), 'leasingtaker-validate-2147483646-aB3dE5');
+    const living = join(tmpdir(), `leasingtaker-validate-${process.pid}-aB3dE5`);
+    for (const dir of [dead, living]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(dir, 'ledger.sqlite'), 'rows with personal data', { mode: 0o600 });
+    }
+    try {
+      const result = await spawnCli(['validate', join(FIXTURES, 'flate-med-feil.csv')]);
+      expect(result.code).toBe(1);
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(living)).toBe(true);
+    } finally {
+      for (const dir of [dead, living]) remove(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -90,6 +90,8 @@ describe('findColumns refuses', () => {
       ok: false,
       missing: ['kjennemerke'],
       found: ['Bil', 'Fnr', 'Etternavn', 'Handling'],
+      recognised: 3,
+      lacking: 'kolonnen for kjennemerke (f.eks. "Kjennemerke" eller "Reg.nr")',
       message:
         'Fant ikke kolonnen for kjennemerke (f.eks. "Kjennemerke" eller "Reg.nr"). Fant disse kolonnene: "Bil", "Fnr", "Etternavn", "Handling".',
     });

@@ -102,7 +102,7 @@ describe('an .xlsx saved the way Excel saves it', () => {
 
   it("gives formulas' cached results, including 0, and booleans and errors as stored", async () => {
     const { rows } = await readAll(path);
-    expect(rows[2]?.cells).toEqual(['CU10003', '12837510706', '0', 'TRUE', '#N/A', '#FEIL']);
+    expect(rows[2]?.cells).toEqual(['CU10003', '12837510706', '0', 'TRUE', '#N/A', '#DIV/0!']);
   });
 
   it('reads a sheet named with --sheet, also a hidden one, matching the name without regard to case', async () => {

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
+import { MIGRATIONS } from '../../src/ledger/migrations.ts';
+import { personRequest } from '../api/request-fixture.ts';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ledger-migrations-'));
+  dir = mkdtempSync(join(tmpdir(), 'leasingtaker-migrations-'));
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -30,6 +32,16 @@ function columnsOfFiles(): string[] {
   db.close();
   return names;
 }
+
+// The files table as the first release made it.
+const FIRST_FILES_TABLE = `CREATE TABLE files (
+  id INTEGER PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL, format TEXT NOT NULL,
+  sha256 TEXT NOT NULL, size INTEGER NOT NULL, status TEXT NOT NULL, headers TEXT NOT NULL DEFAULT '[]',
+  header_row INTEGER NOT NULL DEFAULT 1, csv_delimiter TEXT, error TEXT, received_at TEXT NOT NULL,
+  started_at TEXT, finished_at TEXT, runs INTEGER NOT NULL DEFAULT 0, purged INTEGER NOT NULL DEFAULT 0)`;
+
+const columnsOf = (db: DatabaseSync, table: string) =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((column) => column.name);
 
 describe('ledger migrations', () => {
   it('adds retry_report to a ledger that has a file but not the column, keeping the file', () => {
@@ -53,5 +65,89 @@ describe('ledger migrations', () => {
     expect(again.retryReport(id)).toBe('/reports/flåte.csv.2026-12-01T08-05-01.igjen.csv');
     again.close();
     expect(columnsOfFiles().filter((c) => c === 'retry_report')).toHaveLength(1);
+  });
+
+  it('opens a ledger of the first release: its files are taken as at rest, new ones are looked at again', () => {
+    const state = dir;
+    const old = new DatabaseSync(join(state, 'ledger.sqlite'));
+    old.exec(FIRST_FILES_TABLE);
+    old.exec(`INSERT INTO files (owner, name, path, format, sha256, size, status, received_at)
+      VALUES ('', 'gammel.csv', '/archive/gammel.csv', 'csv', 'x', 10, 'done', '2026-01-01T00:00:00Z')`);
+    old.close();
+
+    const ledger = Ledger.open(state);
+    const fresh = ledger.addFile({
+      owner: '',
+      name: 'ny.csv',
+      path: '/a/ny.csv',
+      format: 'csv',
+      sha256: 'y',
+      size: 1,
+    });
+    ledger.setFileStatus(fresh, 'done');
+    expect(ledger.unsettledFiles().map((file) => file.name)).toEqual(['ny.csv']);
+    ledger.close();
+    // And again: a second open changes nothing.
+    const again = Ledger.open(state);
+    expect(again.unsettledFiles().map((file) => file.name)).toEqual(['ny.csv']);
+    again.close();
+  });
+
+  it('opens a ledger from before the added columns, keeps its rows and adds the columns once', () => {
+    const first = Ledger.open(dir);
+    const fileId = first.addFile({
+      owner: '',
+      name: 'mars.csv',
+      path: '/a/mars.csv',
+      format: 'csv',
+      sha256: '',
+      size: 1,
+    });
+    first.addValidRow(fileId, 2, personRequest('OPPRETTE', 'CU10001'), ['CU10001']);
+    first.close();
+    // As the first release left it: without the columns the migrations add.
+    const old = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    for (const { table, column } of MIGRATIONS) old.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    expect(columnsOf(old, 'rows')).not.toContain('skip_reason');
+    old.close();
+
+    for (let open = 0; open < 2; open++) {
+      const ledger = Ledger.open(dir);
+      expect(ledger.counts(fileId)).toMatchObject({ rows: 1, pending: 1 });
+      expect(ledger.file(fileId).layout).toBeUndefined();
+      ledger.close();
+    }
+    const check = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    for (const { table, column } of MIGRATIONS) expect(columnsOf(check, table)).toContain(column);
+    check.close();
+
+    const ledger = Ledger.open(dir);
+    ledger.addHiddenRow(fileId, 3, 'CU10002', 'OPPRETTE', ['CU10002']);
+    ledger.setFileLayout(fileId, { sheet: 'Biler', rowsAbove: [{ rowNumber: 1, text: 'Tittel' }] });
+    expect(ledger.hiddenCount(fileId)).toBe(1);
+    expect(
+      [...ledger.rowsWithStatus(fileId, ['skipped'])].map((row) => [row.rowNumber, row.skipReason]),
+    ).toEqual([[3, 'hidden']]);
+    expect(ledger.file(fileId).layout).toEqual({
+      sheet: 'Biler',
+      rowsAbove: [{ rowNumber: 1, text: 'Tittel' }],
+    });
+    ledger.close();
+  });
+
+  it('never queues a hidden row and never takes it as an earlier row of its plate', () => {
+    const ledger = Ledger.open(dir);
+    const fileId = ledger.addFile({
+      owner: '',
+      name: 'a.xlsx',
+      path: '/a/a.xlsx',
+      format: 'xlsx',
+      sha256: '',
+      size: 1,
+    });
+    ledger.addHiddenRow(fileId, 2, 'CU10001', 'OPPRETTE', ['CU10001']);
+    expect(ledger.claimQueued(fileId, 0, 10)).toEqual([]);
+    expect(ledger.previousRowForPlate(fileId, 'CU10001', 3)).toBeUndefined();
+    ledger.close();
   });
 });

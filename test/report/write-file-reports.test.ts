@@ -97,7 +97,7 @@ describe('writeFileReports', () => {
       Stoppet: ['Handling', 'Merknadskode', 'Merknad'],
       Feilet: ['Handling', 'Feil', 'HTTP-status', 'Forsøk', 'Kjøringer'],
       Ugyldig: ['Kolonne', 'Årsak'],
-      'Hoppet over': ['Handling', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
+      'Hoppet over': ['Handling', 'Årsak', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
     };
     for (const [name, columns] of Object.entries(own)) {
       const ownInput =
@@ -262,6 +262,7 @@ describe('writeFileReports', () => {
       invalid: 1,
       skipped: 1,
       pending: 1,
+      hidden: 0,
       report: 'flåte.csv.2025-03-04T09-00-01.xlsx',
       retry: 'flåte.csv.2025-03-04T09-00-01.igjen.csv',
     });
@@ -467,11 +468,11 @@ describe('a retry file dropped back in', () => {
     const workbook = await readWorkbook(xlsx);
     for (const name of SHEET_NAMES.slice(1)) {
       const headers = headerTexts(sheet(workbook, name));
-      // Ugyldig's own Årsak (this run's reasons) is the only one.
+      // The sheet's own Årsak (this run's reasons: Ugyldig's problems, Hoppet over's why) is the only one.
       expect(
         headers.filter((h) => h === 'Årsak'),
         name,
-      ).toHaveLength(name === 'Ugyldig' ? 1 : 0);
+      ).toHaveLength(name === 'Ugyldig' || name === 'Hoppet over' ? 1 : 0);
       expect(allText(sheet(workbook, name)), name).not.toContain('Fant ikke kjøretøy (X)');
       expect(headers, name).toContain('Organisasjonsnummer');
     }

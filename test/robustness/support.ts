@@ -10,15 +10,15 @@ import { createRng } from '../../src/simulator/faults.ts';
 import type { CallRecord, SimulatorOptions } from '../../src/simulator/index.ts';
 import { fromDatePart } from '../domain/synthetic.ts';
 import { createTempInstallation, type InstallationPlaces } from '../support/harness.ts';
-import { type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { type CliOptions, type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';
 
 export interface Installation extends InstallationPlaces {
   /** Environment for a spawned `run`: the simulator, the folders, no settle wait, plus `extra`. */
   env(extra?: Record<string, string>): Record<string, string>;
-  /** Starts `leasingtaker run` as a child process; it is killed by `close()` if still running. */
-  start(extra?: Record<string, string>): RunningCli;
+  /** Starts `leasingtaker run` as a child process (as `as.uid`, when given); killed by `close()` if still running. */
+  start(extra?: Record<string, string>, as?: Pick<CliOptions, 'uid' | 'gid'>): RunningCli;
   /** Runs `leasingtaker run` to its end. */
-  run(extra?: Record<string, string>): Promise<CliResult>;
+  run(extra?: Record<string, string>, as?: Pick<CliOptions, 'uid' | 'gid'>): Promise<CliResult>;
   /** Everything every child wrote to stdout and stderr so far. */
   output(): string;
   close(): Promise<void>;
@@ -28,8 +28,8 @@ export async function createInstallation(simulator: SimulatorOptions = {}): Prom
   const { dir, local, folders, env } = await createTempInstallation('leasingtaker-robust-', simulator);
   mkdirSync(folders.inbox, { recursive: true });
   const children: RunningCli[] = [];
-  const start = (extra?: Record<string, string>) => {
-    const child = startCli(['run'], env(extra), { cwd: dir });
+  const start = (extra?: Record<string, string>, as: Pick<CliOptions, 'uid' | 'gid'> = {}) => {
+    const child = startCli(['run'], env(extra), { cwd: dir, ...as });
     children.push(child);
     return child;
   };
@@ -39,7 +39,7 @@ export async function createInstallation(simulator: SimulatorOptions = {}): Prom
     ...folders,
     env,
     start,
-    run: (extra) => start(extra).result,
+    run: (extra, as) => start(extra, as).result,
     output: () =>
       children
         .map((child) => {

@@ -14,6 +14,9 @@ export interface CliResult {
 export interface CliOptions {
   readonly cwd?: string;
   readonly onSpawn?: (pid: number) => void;
+  /** Run the process as this user and group (root only): see test/robustness/places.ts. */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** A CLI process started by `startCli`: kill it through `child`, and await `result` for its output. */
@@ -46,6 +49,8 @@ export function startCli(
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
     },
   );
   let stdout = '';

@@ -1,0 +1,120 @@
+// What a run killed at an awkward moment leaves behind, removed by the next run (inside the run lock, so no
+// other run is writing them). Only names the job itself makes are touched: report temp files and reservation
+// locks, half copies into the archive, holding copies whose move finished, and an inbox name a move had
+// already linked into the archive. Each holds personal data, which is why they must not linger.
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Logger } from '../log.ts';
+
+const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;
+/** `.<report name>.<8 hex>.tmp` (report/files.ts `tempPathFor`), for the names a report set takes. */
+const REPORT_TEMP = new RegExp(
+  String.raw`^\..+\.${STAMP}(-\d+)?\.(xlsx|summary\.json|igjen\.csv|igjen\.xlsx)\.[0-9a-f]{8}\.tmp$`,
+);
+/** `.<name>.<timestamp>[-n].lock` (report/files.ts `reservePrefix`). */
+const REPORT_LOCK = new RegExp(String.raw`^\..+\.${STAMP}(-\d+)?\.lock$`);
+/** `<timestamp>[Z][-n]-<name>.part` in a date folder of the archive (claim-file.ts `copyIntoArchive`). */
+const ARCHIVE_PART = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+\.part$`);
+const HELD = /^\.leasingtaker-held-[0-9a-f]{8}-.+$/;
+const DATE_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
+const OWNER_FOLDER = /^\d{9}$/;
+
+/** Which of the job's own leftovers a name is, if any: the rules, apart from the folders they are found in. */
+export function isLeftover(place: 'reports' | 'archive' | 'inbox', name: string): boolean {
+  if (place === 'reports') return REPORT_TEMP.test(name) || REPORT_LOCK.test(name);
+  if (place === 'archive') return ARCHIVE_PART.test(name);
+  return HELD.test(name);
+}
+
+export async function removeLeftovers(
+  settings: { readonly inbox: string; readonly reports: string; readonly archive: string },
+  ledger: Ledger,
+  logger: Logger,
+): Promise<number> {
+  let removed = 0;
+  const remove = async (path: string) => {
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFile()) return;
+    try {
+      await unlink(path);
+      removed += 1;
+    } catch (error) {
+      // A folder the job may not write is the run's to report where it writes; here it is only left for later.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT')
+        logger.warn({ file: path, code }, 'Could not remove a leftover of an interrupted run.');
+    }
+  };
+  for (const dir of await withOwnerFolders(settings.reports)) {
+    for (const name of await names(dir)) if (isLeftover('reports', name)) await remove(join(dir, name));
+  }
+  for (const dir of await withOwnerFolders(settings.archive)) {
+    for (const day of await names(dir)) {
+      if (!DATE_FOLDER.test(day)) continue;
+      for (const name of await names(join(dir, day)))
+        if (isLeftover('archive', name)) await remove(join(dir, day, name));
+    }
+  }
+  // A holding copy no record names any more: its move into the archive finished (killed before it was removed).
+  for (const dir of await withOwnerFolders(settings.inbox)) {
+    for (const name of await names(dir)) {
+      const path = join(dir, name);
+      if (isLeftover('inbox', name) && !ledger.hasFileAt(path)) await remove(path);
+    }
+  }
+  removed += await finishInterruptedMoves(settings.inbox, ledger);
+  if (removed > 0) logger.info({ removed }, `Removed ${removed} file(s) an interrupted run left behind.`);
+  return removed;
+}
+
+/**
+ * A move killed after the file got its archive name but before the inbox name went: the same file under both
+ * names (the same inode, or across volumes a complete copy with the same bytes). Left so, the next listing would
+ * take it a second time; the inbox name is removed instead. A different file dropped under the same name since
+ * is told apart by its bytes and left alone.
+ */
+async function finishInterruptedMoves(inbox: string, ledger: Ledger): Promise<number> {
+  let removed = 0;
+  for (const file of ledger.unfinishedFiles()) {
+    // Never started (runs 0): a file reopened to be read again is not a move in progress.
+    if (file.status !== 'reading' || file.runs !== 0 || ledger.lastRowId(file.id) !== 0) continue;
+    const original = join(inbox, file.owner, file.name);
+    const [there, here] = await Promise.all([
+      lstat(file.path).catch(() => undefined),
+      lstat(original).catch(() => undefined),
+    ]);
+    if (!there?.isFile() || !here?.isFile() || there.size !== here.size) continue;
+    const same =
+      (there.dev === here.dev && there.ino === here.ino) ||
+      (await sha256(file.path)) === (await sha256(original));
+    if (!same) continue;
+    try {
+      await unlink(original);
+      removed += 1;
+    } catch {
+      // Not ours to remove after all (the inbox not writable): the listing will offer it again, and the run
+      // that fails to move it says why.
+    }
+  }
+  return removed;
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+async function names(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}
+
+async function withOwnerFolders(root: string): Promise<string[]> {
+  const owners = (await names(root)).filter((name) => OWNER_FOLDER.test(name));
+  return [root, ...owners.map((owner) => join(root, owner))];
+}
