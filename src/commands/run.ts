@@ -1,5 +1,6 @@
 import { ApiConfigError } from '../api/client.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { createApiSenders } from '../pipeline/api-sender.ts';
@@ -82,7 +83,11 @@ export async function runWithConfig(
       logger.info(error.message);
       return { files: [], exitCode: 0, stopReason: error.message };
     }
-    if (error instanceof MaskinportenError || error instanceof ApiConfigError) {
+    if (
+      error instanceof MaskinportenError ||
+      error instanceof ApiConfigError ||
+      error instanceof LedgerGuardError
+    ) {
       logger.error(error.message);
       return { files: [], exitCode: 2, stopReason: error.message };
     }

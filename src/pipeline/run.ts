@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { Ledger } from '../ledger/ledger.ts';
+import { openGuardedLedger } from '../ledger/guard.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { claimFile } from './claim-file.ts';
@@ -77,11 +78,15 @@ export async function runInbox(
   hooks: RunHooks = {},
 ): Promise<RunResult> {
   const release = await acquireRunLock(settings.state);
-  const ledger = Ledger.open(settings.state);
   try {
-    return await runLocked(settings, factory, logger, terminate, hooks, ledger);
+    // Refuses (LedgerGuardError, exit 2) a ledger that is missing or damaged, unless its backup can stand in.
+    const memory = openGuardedLedger(settings, logger);
+    try {
+      return await runLocked(settings, factory, logger, terminate, hooks, memory.ledger);
+    } finally {
+      memory.close();
+    }
   } finally {
-    ledger.close();
     await release();
   }
 }
