@@ -12,7 +12,7 @@ type Verdict = 'pass' | 'fail' | 'note';
  */
 export function checkLedger(state: string, archive: string): { verdict: Verdict; text: string }[] {
   const file = join(state, LEDGER_FILE);
-  const found = inspectMemory(state, archive, 'integrity_check');
+  const found = inspectMemory(state, archive, 'integrity_check', true);
   const decision = decideMemory(found);
   const time = backupTime(archive)?.toISOString();
   const lines: { verdict: Verdict; text: string }[] = [];

@@ -107,8 +107,17 @@ function act(
       );
     }
     Ledger.open(state).close();
-    settle(state, archive, (db) => setMeta(db, META_ACCEPTED, new Date().toISOString()));
-    logger.warn(`The ledger in ${state} is kept as it is, on purpose; runs use it from now on.`);
+    let maybe = 0;
+    settle(state, archive, (db) => {
+      setMeta(db, META_ACCEPTED, new Date().toISOString());
+      // Lost with the WAL: outcomes, and `sending` marks of rows that went out.
+      if (found.walLost) maybe = markOpenRowsMaybeSent(db, places.maxRuns);
+    });
+    logger.warn(
+      { rows: maybe },
+      `The ledger in ${state} is kept as it is, on purpose; runs use it from now on` +
+        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.`,
+    );
     return;
   }
   const aside = moveLedgerAside(state, damaged);

@@ -10,7 +10,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 export const LEDGER_FILE = 'ledger.sqlite';
@@ -24,6 +24,11 @@ const BACKUP_FILE = '.ledger-backup.sqlite';
  */
 export function backupPlaces(archiveDir: string): { backup: string; behind: string } {
   return { backup: join(archiveDir, BACKUP_FILE), behind: join(archiveDir, '.ledger-backup.behind') };
+}
+
+/** The backup, its `behind` mark and their temporary files: the job's own, not archived inputs. */
+export function isLedgerBackup(path: string): boolean {
+  return basename(path).startsWith('.ledger-backup.');
 }
 
 /** When the backup was written (its file's time), or undefined without one. */

@@ -11,8 +11,8 @@ export const META_ACCEPTED = 'accepted_as_is';
 export type Check = 'quick_check' | 'integrity_check';
 
 /**
- * Looks at the ledger, the archive and the backup, changing nothing but what opening a SQLite database does
- * (recovering a WAL left by a killed run). `quick_check` at the start of every run: it reads every page of the
+ * Looks at the ledger, the archive and the backup. With `readOnly` it changes nothing; otherwise (at the start
+ * of a run, inside the run lock) SQLite folds a WAL left by a killed run into the file as it closes. `quick_check` at the start of every run: it reads every page of the
  * ledger, but skips matching each index against its table, about 0.5 s for a ledger of a million rows against
  * 1.7 s for `integrity_check`, which `doctor` runs (bench/ledger-check.ts).
  */
@@ -20,12 +20,13 @@ export function inspectMemory(
   stateDir: string,
   archiveDir: string,
   check: Check = 'quick_check',
+  readOnly = false,
 ): MemoryFindings & { readonly files: number; readonly rows: number } {
-  const ledger = inspectLedger(join(stateDir, LEDGER_FILE), check);
+  const ledger = inspectLedger(join(stateDir, LEDGER_FILE), check, readOnly);
   return { ...ledger, archiveHasFiles: holdsInputFiles(archiveDir), backup: backupState(archiveDir) };
 }
 
-function inspectLedger(file: string, check: Check) {
+function inspectLedger(file: string, check: Check, readOnly: boolean) {
   const empty = { knowsFiles: false, acceptedAsIs: false, walLost: false, files: 0, rows: 0 };
   const info = statSync(file, { throwIfNoEntry: false });
   // Measured before opening: opening a database in WAL mode creates the file.
@@ -38,7 +39,8 @@ function inspectLedger(file: string, check: Check) {
   if (!info.isFile()) return { ...empty, ledger: 'damaged' as const, damage: 'it is not a file' };
   let db: DatabaseSync | undefined;
   try {
-    const conn = new DatabaseSync(file, { timeout: 5000 });
+    // Read-only for a look from outside a run (doctor): see Ledger.openReadOnly.
+    const conn = new DatabaseSync(file, { timeout: 5000, readOnly });
     db = conn;
     const result = (conn.prepare(`PRAGMA ${check}`).all() as Record<string, string>[]).map(
       (row) => Object.values(row)[0] as string,

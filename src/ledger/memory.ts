@@ -89,8 +89,9 @@ export function explainRefusal(
     }
     if (remedy === 'keep') {
       lines.push(
-        '- `leasingtaker ledger keep`: go on with the ledger as it is. Rows whose last changes were lost go out ' +
-          'again;',
+        '- `leasingtaker ledger keep`: go on with the ledger as it is, on purpose. What it lost is forgotten; ' +
+          'rows without an outcome go out as "maybe sent". (When the WAL went because a program such as sqlite3 ' +
+          'opened the ledger after the run was killed, it was folded into the ledger first: nothing is lost.);',
       );
     }
     if (remedy === 'new') {

@@ -4,7 +4,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -192,6 +191,33 @@ describe('a lost or damaged ledger is noticed', () => {
     expect((await ledgerCommand('keep')).code).toBe(0);
     const next = await install.run(env);
     expect(next.code, next.stdout + next.stderr).toBe(0);
+  }, 60_000);
+
+  it('history and doctor after a killed run leave the WAL to the next run, which goes on as usual', async () => {
+    await rowsWaitingForRetry();
+    const killed = install.start({ ...env, LEASINGTAKER_CONCURRENCY: '2' });
+    while (apiCalls(install.local.sim.calls).length < 100) await sleep(5);
+    killed.child.kill('SIGKILL');
+    await killed.result;
+    // A reader that closes the ledger last would fold the WAL into the file and delete it: the next run would
+    // take that for a lost WAL.
+    const history = await spawnCli(['history', rows[0]?.plate ?? ''], install.env(), { cwd: install.dir });
+    expect(history.code, history.stdout + history.stderr).toBe(0);
+    const doctor = await spawnCli(['doctor'], install.env(), { cwd: install.dir });
+    expect(doctor.stdout).toMatch(/✓ Ledger .*integrity/);
+    expect(existsSync(`${ledger()}-wal`)).toBe(true);
+    const next = await install.run(env);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(latestSummary(install.reports, 'nede.csv')).toMatchObject({ rows: 300, failed: 0 });
+  }, 60_000);
+
+  it('a damaged ledger makes history say so, not crash', async () => {
+    await rowsWaitingForRetry();
+    writeFileSync(ledger(), Buffer.alloc(64 * 1024, 'garbage!'));
+    const history = await spawnCli(['history', 'CU70001'], install.env(), { cwd: install.dir });
+    expect(history.code).toBe(2);
+    expect(history.stderr).toMatch(/damaged/);
+    expect(`${history.stdout}${history.stderr}`).not.toMatch(STACK);
   }, 60_000);
 
   it('a first run on a fresh installation just works, and leaves a private backup beside the archive', async () => {
