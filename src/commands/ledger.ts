@@ -136,7 +136,7 @@ function settle(state: string, archive: string, change: (db: DatabaseSync) => vo
   try {
     change(db);
     setMeta(db, META_RUN_OPEN, '0');
-    writeBackup(db, archive);
+    writeBackup(db, state, archive);
     markBackupCurrent(archive);
   } finally {
     db.close();

@@ -26,8 +26,11 @@ export interface MemoryPlaces {
 /** The run's ledger, and what to do when the run is over. */
 export interface GuardedLedger {
   readonly ledger: Ledger;
-  /** Closes the ledger and writes its backup if the run changed it. Never throws: a failed backup is logged. */
-  close(): void;
+  /**
+   * Closes the ledger and writes its backup if the run changed it. Never throws: a failed backup is logged,
+   * and false says the run needs attention.
+   */
+  close(): boolean;
 }
 
 /**
@@ -86,14 +89,16 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
         // data_version moves when another connection (the run's ledger) committed: the ledger changed.
         const changed = dataVersion(guard) !== version;
         setMeta(guard, META_RUN_OPEN, '0');
-        if (changed || backupTime(archive) === undefined) writeBackup(guard, archive);
+        if (changed || backupTime(archive) === undefined) writeBackup(guard, state, archive);
         markBackupCurrent(archive);
+        return true;
       } catch (error) {
         logger.error(
           { error: (error as Error).message },
           `The ledger's backup beside the archive (${archive}) could not be written; the previous one stays, ` +
             'marked as older than the ledger. Check the archive folder (free space, permissions).',
         );
+        return false;
       } finally {
         guard.close();
       }

@@ -105,6 +105,6 @@ export function holdsInputFiles(dir: string): boolean {
 function backupState(archiveDir: string): MemoryFindings['backup'] {
   const { backup, behind } = backupPlaces(archiveDir);
   const info = statSync(backup, { throwIfNoEntry: false });
-  if (!info || info.size === 0) return 'none';
+  if (!info?.isFile() || info.size === 0) return 'none';
   return statSync(behind, { throwIfNoEntry: false }) ? 'behind' : 'current';
 }

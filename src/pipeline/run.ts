@@ -81,11 +81,15 @@ export async function runInbox(
   try {
     // Refuses (LedgerGuardError, exit 2) a ledger that is missing or damaged, unless its backup can stand in.
     const memory = openGuardedLedger(settings, logger);
+    let result: RunResult;
     try {
-      return await runLocked(settings, factory, logger, terminate, hooks, memory.ledger);
-    } finally {
+      result = await runLocked(settings, factory, logger, terminate, hooks, memory.ledger);
+    } catch (error) {
       memory.close();
+      throw error;
     }
+    // A backup that could not be written leaves the job without its safety net: worth someone's attention.
+    return memory.close() || result.exitCode !== 0 ? result : { ...result, exitCode: 1 };
   } finally {
     await release();
   }

@@ -6,7 +6,6 @@ import {
   callKey,
   createInstallation,
   dropFleet,
-  filesUnder,
   type Installation,
   type PlannedRow,
   planSingles,

@@ -249,6 +249,29 @@ describe('a lost or damaged ledger is noticed', () => {
     expect(existsSync(join(install.archive, `${BACKUP}.12345.tmp`))).toBe(false);
   }, 60_000);
 
+  it('a backup that cannot be written is logged, keeps the old one marked behind, and the run exits 1', async () => {
+    dropFleet(install.inbox, 'ny.csv', planSingles(10, 73_000));
+    // Something in the way of the backup's name (what a full or read-only archive does to the rename).
+    mkdirSync(join(install.archive, BACKUP), { recursive: true });
+    const run = await install.run(env);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/backup beside the archive .* could not be written/);
+    expect(existsSync(join(install.archive, '.ledger-backup.behind'))).toBe(true);
+    expect(readdirSync(install.archive).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(install.state).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('a damaged backup is not restored: the run refuses and says so', async () => {
+    await rowsWaitingForRetry();
+    writeFileSync(join(install.archive, BACKUP), Buffer.alloc(64 * 1024, 'garbage!'));
+    rmSync(install.state, { recursive: true });
+    const refused = await install.run(env);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stdout).toMatch(/backup could not be restored/);
+    expect(refused.stdout).toMatch(/leasingtaker ledger new/);
+    expect(`${refused.stdout}${refused.stderr}`).not.toMatch(STACK);
+  }, 60_000);
+
   it('garbage in the run lock file, or a state folder that cannot be used: a clear message, no stack trace', async () => {
     dropFleet(install.inbox, 'ny.csv', planSingles(10, 72_000));
     mkdirSync(install.state, { recursive: true });
