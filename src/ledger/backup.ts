@@ -1,6 +1,7 @@
 import {
   closeSync,
   copyFileSync,
+  existsSync,
   fsyncSync,
   openSync,
   readdirSync,
@@ -127,7 +128,10 @@ export function restoreBackup(stateDir: string, archiveDir: string, damaged: boo
 export function moveLedgerAside(stateDir: string, damaged: boolean): string | undefined {
   const file = join(stateDir, LEDGER_FILE);
   const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
-  const aside = join(stateDir, `${LEDGER_FILE}.${damaged ? 'damaged' : 'aside'}-${stamp}`);
+  const base = join(stateDir, `${LEDGER_FILE}.${damaged ? 'damaged' : 'aside'}-${stamp}`);
+  // Never over one kept aside before (two in one second).
+  let aside = base;
+  for (let n = 2; existsSync(aside) || existsSync(`${aside}-wal`); n++) aside = `${base}-${n}`;
   const info = statSync(file, { throwIfNoEntry: false });
   let moved: string | undefined;
   if (info && info.size > 0) {
@@ -139,6 +143,34 @@ export function moveLedgerAside(stateDir: string, damaged: boolean): string | un
   else rmSync(`${file}-wal`, { force: true });
   rmSync(`${file}-shm`, { force: true });
   return moved;
+}
+
+/** `ledger.sqlite.damaged-2026-03-01T10-00-00` (UTC), `-2` for a second one in that second, `-wal` for its WAL. */
+const ASIDE_NAME =
+  /^ledger\.sqlite\.(?:damaged|aside)-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(?:-\d+)?(?:-wal)?$/;
+
+/**
+ * Ledgers kept aside (by a restore or `ledger new`) hold personal data like the ledger did: they go once they
+ * are older than the retention period, counted from the time in their name (when they were put aside).
+ * Returns the ones removed.
+ */
+export function removeOldAsideLedgers(stateDir: string, retentionDays: number, now = new Date()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = ASIDE_NAME.exec(name);
+    if (!match) continue;
+    const at = Date.parse(`${match[1]}T${match[2]}:${match[3]}:${match[4]}Z`);
+    if (!(now.getTime() - at > retentionDays * 86_400_000)) continue;
+    rmSync(join(stateDir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Removes what a backup or a restore killed halfway left: their temporary files (the job's own, 0600). */

@@ -8,6 +8,7 @@ import {
   markBackupBehind,
   markBackupCurrent,
   removeBackupLeftovers,
+  removeOldAsideLedgers,
   restoreBackup,
   writeBackup,
 } from './backup.ts';
@@ -21,6 +22,8 @@ export interface MemoryPlaces {
   readonly state: string;
   /** LEASINGTAKER_ARCHIVE: the backup of the ledger lives beside the archived inputs. */
   readonly archive: string;
+  /** LEASINGTAKER_RETENTION_DAYS: ledgers kept aside go after this, like the personal data in the ledger. */
+  readonly retentionDays?: number;
 }
 
 /** The run's ledger, and what to do when the run is over. */
@@ -48,6 +51,15 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
   const { state, archive } = places;
   const db = usingFolder('state folder', state, () => {
     removeBackupLeftovers(state, archive);
+    if (places.retentionDays !== undefined) {
+      const removed = removeOldAsideLedgers(state, places.retentionDays);
+      if (removed.length > 0) {
+        logger.info(
+          { removed },
+          `Retention: removed ${removed.length} ledger file(s) kept aside more than ${places.retentionDays} days ago.`,
+        );
+      }
+    }
     const found = inspectMemory(state, archive);
     const decision = decideMemory(found);
     if (decision.kind === 'refuse') {
