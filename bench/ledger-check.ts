@@ -3,10 +3,12 @@
 // LEDGER_ROWS rows (default 1,000,000) shaped like real ones (request, input cells and answer as JSON).
 // `node bench/ledger-check.ts`; prints one line per measurement. Not part of npm test.
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { restoreBackup, writeBackup } from '../src/ledger/backup.ts';
+import { inspectMemory } from '../src/ledger/inspect.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
 
 const rows = Number(process.env.LEDGER_ROWS ?? 1_000_000);
@@ -103,4 +105,25 @@ time('VACUUM INTO', (conn) => {
   rmSync(target);
   return mb(size);
 });
+
+// What the job does, end to end: the run's look at start, doctor's look, a backup after a run, a restore.
+const archive = join(dir, 'archive');
+mkdirSync(archive);
+const once = (label: string, work: () => unknown) => {
+  started = performance.now();
+  const result = work();
+  console.log(`${label}: ${Math.round(performance.now() - started)} ms -> ${JSON.stringify(result)}`);
+};
+once('inspectMemory (run start, quick_check)', () => inspectMemory(dir, archive).ledger);
+once(
+  'inspectMemory (doctor, integrity_check, read-only)',
+  () => inspectMemory(dir, archive, 'integrity_check', true).ledger,
+);
+const conn = new DatabaseSync(file);
+once('writeBackup (VACUUM INTO, check, copy, fsync)', () => {
+  writeBackup(conn, dir, archive);
+  return mb(statSync(join(archive, '.ledger-backup.sqlite')).size);
+});
+conn.close();
+once('restoreBackup (copy, check, fsync, rename)', () => restoreBackup(dir, archive, false) !== undefined);
 rmSync(dir, { recursive: true, force: true });

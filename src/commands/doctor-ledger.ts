@@ -12,7 +12,13 @@ type Verdict = 'pass' | 'fail' | 'note';
  */
 export function checkLedger(state: string, archive: string): { verdict: Verdict; text: string }[] {
   const file = join(state, LEDGER_FILE);
-  const found = inspectMemory(state, archive, 'integrity_check', true);
+  let found: ReturnType<typeof inspectMemory>;
+  try {
+    found = inspectMemory(state, archive, 'integrity_check', true);
+  } catch (error) {
+    // Locked by another program, or not to be opened by this user: not damage, but a run could not use it either.
+    return [{ verdict: 'fail', text: `Ledger ${file}: cannot be read (${(error as Error).message}).` }];
+  }
   const decision = decideMemory(found);
   const time = backupTime(archive)?.toISOString();
   const lines: { verdict: Verdict; text: string }[] = [];

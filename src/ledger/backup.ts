@@ -57,7 +57,8 @@ export function markBackupCurrent(archiveDir: string): void {
 /**
  * Writes a consistent copy of the ledger (SQLite's `VACUUM INTO`, which reads through the open connection's
  * snapshot) beside the archive. The copy is made in the state folder, which is local (SQLite needs file locks
- * that work), switched to rollback journaling (so that reading a backup never makes -wal/-shm files beside it)
+ * that work), in rollback journaling (VACUUM INTO writes it so; made sure, as reading a WAL-mode copy would make -wal/-shm
+ * files beside it)
  * and checked; then it is copied to the archive, which may be a network share, as a plain file. Both temporary
  * files are 0600 from their creation, and the new backup is flushed before it is renamed over the previous one:
  * a kill or a full disk at any moment leaves the previous backup whole. For a ledger of a million rows (466 MB):

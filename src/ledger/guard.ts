@@ -80,18 +80,27 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
     }
     return Ledger.open(state);
   });
-  const guard = usingFolder('state folder', state, () => {
-    const connection = new DatabaseSync(join(state, LEDGER_FILE), { timeout: 5000 });
-    setMeta(connection, META_RUN_OPEN, '1');
-    // Into the database file itself: the mark must survive losing the WAL it is about.
-    connection.exec('PRAGMA wal_checkpoint(FULL)');
-    return connection;
-  });
-  usingFolder('archive folder', archive, () => {
-    mkdirSync(archive, { recursive: true, mode: 0o700 });
-    markBackupBehind(archive, new Date());
-  });
-  const version = dataVersion(guard);
+  let guard: DatabaseSync | undefined;
+  let version: number;
+  try {
+    guard = usingFolder('state folder', state, () => {
+      const connection = new DatabaseSync(join(state, LEDGER_FILE), { timeout: 5000 });
+      setMeta(connection, META_RUN_OPEN, '1');
+      // Into the database file itself: the mark must survive losing the WAL it is about.
+      connection.exec('PRAGMA wal_checkpoint(FULL)');
+      return connection;
+    });
+    usingFolder('archive folder', archive, () => {
+      mkdirSync(archive, { recursive: true, mode: 0o700 });
+      markBackupBehind(archive, new Date());
+    });
+    version = dataVersion(guard);
+  } catch (error) {
+    guard?.close();
+    db.close();
+    throw error;
+  }
+  const connection = guard;
 
   return {
     ledger: db,
@@ -99,9 +108,9 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
       db.close();
       try {
         // data_version moves when another connection (the run's ledger) committed: the ledger changed.
-        const changed = dataVersion(guard) !== version;
-        setMeta(guard, META_RUN_OPEN, '0');
-        if (changed || backupTime(archive) === undefined) writeBackup(guard, state, archive);
+        const changed = dataVersion(connection) !== version;
+        setMeta(connection, META_RUN_OPEN, '0');
+        if (changed || backupTime(archive) === undefined) writeBackup(connection, state, archive);
         markBackupCurrent(archive);
         return true;
       } catch (error) {
@@ -112,7 +121,7 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
         );
         return false;
       } finally {
-        guard.close();
+        connection.close();
       }
     },
   };
@@ -149,8 +158,9 @@ export function usingFolder<T>(what: string, path: string, work: () => T): T {
 function isStorageError(error: unknown): boolean {
   const { code, errcode } = error as { code?: unknown; errcode?: unknown };
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
-  // SQLite: CANTOPEN (14), READONLY (8), IOERR (10), FULL (13), PERM (3).
-  return typeof errcode === 'number' && [3, 8, 10, 13, 14].includes(errcode & 0xff);
+  // SQLite: BUSY (5) and LOCKED (6): another program holds the ledger; CANTOPEN (14), READONLY (8), IOERR (10),
+  // FULL (13), PERM (3): the folder or the disk.
+  return typeof errcode === 'number' && [3, 5, 6, 8, 10, 13, 14].includes(errcode & 0xff);
 }
 
 export function setMeta(db: DatabaseSync, key: string, value: string): void {

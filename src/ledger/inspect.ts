@@ -75,11 +75,19 @@ function inspectLedger(file: string, check: Check, readOnly: boolean) {
       rows: check === 'integrity_check' ? count('rows') : 0,
     };
   } catch (error) {
-    // SQLITE_NOTADB, SQLITE_CORRUPT and the like: SQLite's message says what it found.
+    // Only what SQLite finds in the file is damage (its message says what). A lock held by another program, a
+    // file it may not open or a failing disk says nothing about the ledger: those go up, to be reported as such.
+    if (!isDamage(error)) throw error;
     return { ...empty, ledger: 'damaged' as const, damage: (error as Error).message };
   } finally {
     db?.close();
   }
+}
+
+/** SQLITE_CORRUPT (11) and SQLITE_NOTADB (26), with or without extended codes. */
+function isDamage(error: unknown): boolean {
+  const code = (error as { errcode?: unknown }).errcode;
+  return typeof code === 'number' && ((code & 0xff) === 11 || (code & 0xff) === 26);
 }
 
 /** Any input file in the archive (hidden files, and the `.part` of a copy under way, are not inputs). */

@@ -4,10 +4,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, spawnCli } from '../support/spawn-cli.ts';
@@ -110,6 +112,25 @@ describe('a lost or damaged ledger is noticed', () => {
       expect(ledgerIntegrity(install.state)).toBe('ok');
     }, 60_000);
   }
+
+  it('the backup follows every run that changes the ledger: lost after the retries went through, nothing goes again', async () => {
+    await rowsWaitingForRetry();
+    const retried = await install.run(env);
+    expect(retried.code, retried.stdout + retried.stderr).toBe(0);
+    // A run with nothing to do changes nothing, and leaves the backup as it was.
+    const backup = join(install.archive, BACKUP);
+    const written = statSync(backup).mtimeMs;
+    expect((await install.run(env)).stdout).toMatch(/Nothing to do/);
+    expect(statSync(backup).mtimeMs).toBe(written);
+
+    rmSync(install.state, { recursive: true });
+    const before = lastSeq();
+    const next = await install.run(env);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/Restored the ledger from the backup/);
+    expect(next.stdout).toMatch(/Nothing to do/);
+    expect(apiCalls(install.local.sim.calls).filter((call) => call.seq > before)).toEqual([]);
+  }, 60_000);
 
   it('without a backup either, the run refuses with exit 2 and what to do; `ledger new` starts afresh on purpose', async () => {
     await rowsWaitingForRetry();
@@ -270,6 +291,25 @@ describe('a lost or damaged ledger is noticed', () => {
     expect(refused.stdout).toMatch(/backup could not be restored/);
     expect(refused.stdout).toMatch(/leasingtaker ledger new/);
     expect(`${refused.stdout}${refused.stderr}`).not.toMatch(STACK);
+  }, 60_000);
+
+  it('a ledger another program holds locked is reported as such, not taken for damage and replaced', async () => {
+    await rowsWaitingForRetry();
+    const other = new DatabaseSync(ledger());
+    other.exec('BEGIN EXCLUSIVE');
+    try {
+      const blocked = await install.run(env);
+      expect(blocked.code, blocked.stdout + blocked.stderr).toBe(2);
+      expect(blocked.stdout).toMatch(/database is locked/);
+      expect(blocked.stdout).not.toMatch(/Restored/);
+      expect(`${blocked.stdout}${blocked.stderr}`).not.toMatch(STACK);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(readdirSync(install.state).filter((name) => name.includes('damaged'))).toEqual([]);
+    const next = await install.run(env);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
   }, 60_000);
 
   it('garbage in the run lock file, or a state folder that cannot be used: a clear message, no stack trace', async () => {
