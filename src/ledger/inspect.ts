@@ -52,11 +52,10 @@ function inspectLedger(file: string, check: Check, readOnly: boolean) {
         (row) => row.name,
       ),
     );
-    // A database with no tables yet: a first run killed while creating them.
-    if (!tables.has('files') || !tables.has('rows') || !tables.has('meta')) {
-      if (tables.size === 0) return { ...empty, ledger: 'absent' as const };
-      return { ...empty, ledger: 'damaged' as const, damage: 'it is not a ledger of this job' };
-    }
+    // Without its tables (a first run killed while creating them) it knows nothing: as good as absent. Other
+    // tables are no sign of anything: migrations add them.
+    if (!tables.has('files') || !tables.has('rows') || !tables.has('meta'))
+      return { ...empty, ledger: 'absent' as const };
     const meta = new Map(
       (conn.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((row) => [
         row.key,
