@@ -48,12 +48,21 @@ export async function historyCommand(
   const parsed = parseKjennemerke(plate);
   // A plate that does not parse is looked up as written: invalid rows are recorded with the cell as it was.
   const key = parsed.ok ? parsed.value : plate.trim();
-  const ledger = Ledger.open(state);
   let entries: HistoryEntry[];
   try {
-    entries = ledger.history(key).map(toEntry);
-  } finally {
-    ledger.close();
+    const ledger = Ledger.openReadOnly(state);
+    try {
+      entries = ledger.history(key).map(toEntry);
+    } finally {
+      ledger.close();
+    }
+  } catch (error) {
+    // SQLite's own words ("file is not a database", "database disk image is malformed"), and what to do.
+    process.stderr.write(
+      `The ledger in ${state} cannot be read: it is damaged (${(error as Error).message}).\n` +
+        'Run `leasingtaker doctor`; the next run restores it from its backup or says what to do.\n',
+    );
+    return 2;
   }
 
   if (options.json) {

@@ -171,6 +171,15 @@ export class Ledger {
     return new Ledger(db);
   }
 
+  /**
+   * Opens an existing ledger for reading only (`history`). A connection that may write and closes last folds
+   * the WAL into the file and deletes it; after a killed run, the next run would take that for a lost WAL
+   * (src/ledger/guard.ts). A reader never does.
+   */
+  static openReadOnly(stateDir: string): Ledger {
+    return new Ledger(new DatabaseSync(join(stateDir, 'ledger.sqlite'), { readOnly: true, timeout: 5000 }));
+  }
+
   /** An in-memory ledger for `validate`, which records nothing durable but checks duplicates the same way. */
   static inMemory(): Ledger {
     const db = new DatabaseSync(':memory:');

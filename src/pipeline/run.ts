@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { Ledger } from '../ledger/ledger.ts';
+import { openGuardedLedger } from '../ledger/guard.ts';
+import { LedgerGuardError } from '../ledger/guard-error.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import type { RowSender } from './dispatch.ts';
@@ -83,32 +85,46 @@ export async function runInbox(
   terminate: AbortSignal,
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const { release, ledger } = await openState(settings.state);
+  const { release, memory } = await openState(settings, logger);
   try {
     // Rows can be waiting only in files this run took up or could have: the ones it notes here.
     const inPlay = new Set<number>();
-    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger, inPlay);
-    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
-  } catch (error) {
-    // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
-    // unmoved files) means the state folder is full or failing, found before anything was sent.
-    throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
+    let result: RunResult;
+    try {
+      result = await runLocked(settings, factory, logger, terminate, hooks, memory.ledger, inPlay);
+      result = { ...result, rowsWaiting: memory.ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
+    } catch (error) {
+      memory.close();
+      // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
+      // unmoved files) means the state folder is full or failing, found before anything was sent.
+      throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
+    }
+    // A backup that could not be written leaves the job without its safety net: worth someone's attention.
+    return memory.close() || result.exitCode !== 0 ? result : { ...result, exitCode: 1 };
   } finally {
-    ledger.close();
     await release();
   }
 }
 
-/** The run lock and the ledger; a state folder that can't be written is a SurroundingsError (exit 2). */
-async function openState(state: string): Promise<{ release: () => Promise<void>; ledger: Ledger }> {
+/**
+ * The run lock and the ledger, guarded (ledger/guard.ts): a missing or damaged ledger is restored from its backup
+ * or refused (LedgerGuardError, exit 2); a state folder that can't be written is a SurroundingsError (exit 2).
+ */
+async function openState(
+  settings: RunSettings,
+  logger: Logger,
+): Promise<{ release: () => Promise<void>; memory: ReturnType<typeof openGuardedLedger> }> {
   let release: (() => Promise<void>) | undefined;
   try {
-    release = await acquireRunLock(state);
-    return { release, ledger: Ledger.open(state) };
+    release = await acquireRunLock(settings.state);
+    return { release, memory: openGuardedLedger(settings, logger) };
   } catch (error) {
     await release?.();
     if (error instanceof RunLockedError) throw error;
-    throw asSurroundingsError(error, 'state', state) ?? error;
+    // A folder that is full or not writable gets the same message whichever step met it.
+    if (error instanceof LedgerGuardError)
+      throw (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error;
+    throw asSurroundingsError(error, 'state', settings.state) ?? error;
   }
 }
 
