@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
+import { migrate } from './migrations.ts';
 import type {
   FileRecord,
   FileStatus,
@@ -102,6 +103,8 @@ export type RowOutcome =
       readonly code: string;
       readonly message: string;
       readonly attempts: number;
+      /** An attempt may have reached the API: the row stays "maybe sent" in every later run. Default false. */
+      readonly maybeSent?: boolean;
     };
 
 /** The last accepted row of the same plate earlier in the same file, for duplicate and conflict checks. */
@@ -164,6 +167,7 @@ export class Ledger {
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
     db.exec(SCHEMA);
+    migrate(db);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
     return new Ledger(db);
   }
@@ -172,6 +176,7 @@ export class Ledger {
   static inMemory(): Ledger {
     const db = new DatabaseSync(':memory:');
     db.exec(SCHEMA);
+    migrate(db);
     return new Ledger(db);
   }
 
@@ -408,15 +413,21 @@ export class Ledger {
         plate: string;
         request: string;
         status: RowStatus;
+        maybe_sent: number;
       }[];
       const last = rows.at(-1);
-      if (last) this.#stmts.markSendingRange.run(nowIso(), fileId, afterId, last.id, maxRuns);
+      if (last) {
+        // A row still `sending` was left so by a run that died: it stays maybe sent, whatever becomes of it now
+        // (held behind a failed row and left pending, say).
+        this.#stmts.markMaybeSentRange.run(fileId, afterId, last.id, maxRuns);
+        this.#stmts.markSendingRange.run(nowIso(), fileId, afterId, last.id, maxRuns);
+      }
       return rows.map((row) => ({
         id: row.id,
         rowNumber: row.row_number,
         plate: row.plate,
         request: JSON.parse(row.request) as LeasingtakerRequest,
-        maybeSentBefore: row.status === 'sending',
+        maybeSentBefore: row.status === 'sending' || row.maybe_sent === 1,
       }));
     });
   }
@@ -499,6 +510,7 @@ export class Ledger {
           at,
           rowId,
         );
+        if (outcome.maybeSent === true) this.#stmts.markMaybeSent.run(rowId);
         return;
     }
   }
@@ -698,10 +710,13 @@ function prepareStatements(db: DatabaseSync) {
     insertRow: p(`INSERT OR IGNORE INTO rows
       (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    queued: p(`SELECT id, row_number, plate, request, status FROM rows
+    queued: p(`SELECT id, row_number, plate, request, status, maybe_sent FROM rows
       WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSendingRange: p(`UPDATE rows SET status = 'sending', updated_at = ?
       WHERE file_id = ? AND id > ? AND id <= ? AND status = 'pending' AND runs < ?`),
+    markMaybeSentRange: p(`UPDATE rows SET maybe_sent = 1
+      WHERE file_id = ? AND id > ? AND id <= ? AND status = 'sending' AND runs < ?`),
+    markMaybeSent: p('UPDATE rows SET maybe_sent = 1 WHERE id = ?'),
     recordOutcome: p(`UPDATE rows SET status = ?, attempts = attempts + ?, runs = runs + 1, http_status = ?,
       error_code = ?, error_message = ?, answer = ?, already_so = ?, merknader = ?, updated_at = ? WHERE id = ?`),
     release: p("UPDATE rows SET status = 'pending' WHERE id = ? AND status = 'sending'"),

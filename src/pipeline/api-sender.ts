@@ -103,6 +103,7 @@ export function createApiSenders(access: ApiAccess, logger: Logger): SenderFacto
                 code: result.code,
                 message: result.message,
                 attempts: result.attempts,
+                maybeSent: result.maybeReached,
               };
           }
         },

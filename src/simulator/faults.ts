@@ -10,6 +10,8 @@ export const DEFAULT_FAULTS: Readonly<FaultSettings> = {
   share429: 0,
   retryAfterSeconds: 1,
   down: false,
+  share500: 0,
+  error500AfterApply: false,
 };
 
 export const DEFAULT_SEED = 1;
@@ -17,12 +19,18 @@ export const DEFAULT_SEED = 1;
 /** Defaults for what's missing, and a RangeError for settings that can't mean anything. */
 export function faultSettings(partial: Partial<FaultSettings> = {}): FaultSettings {
   const settings = { ...DEFAULT_FAULTS, ...partial };
-  const shares = [settings.share503, settings.share429, settings.shareDrop, settings.shareSlow];
+  const shares = [
+    settings.share503,
+    settings.share429,
+    settings.shareDrop,
+    settings.shareSlow,
+    settings.share500,
+  ];
   if (shares.some((share) => !(share >= 0 && share <= 1))) {
     throw new RangeError('Simulator fault shares must be between 0 and 1');
   }
   if (shares.reduce((sum, share) => sum + share, 0) > 1 + 1e-9) {
-    throw new RangeError('Simulator fault shares (503, 429, drop, slow) must add up to at most 1');
+    throw new RangeError('Simulator fault shares (503, 429, drop, slow, 500) must add up to at most 1');
   }
   for (const name of ['latencyMs', 'slowMs', 'retryAfterSeconds'] as const) {
     if (!(settings[name] >= 0)) throw new RangeError(`Simulator fault ${name} must be 0 or more`);
@@ -42,7 +50,7 @@ export function createRng(seed: number): () => number {
   };
 }
 
-export type Fault = 'none' | 'down' | '503' | '429' | 'drop' | 'slow';
+export type Fault = 'none' | 'down' | '503' | '429' | 'drop' | 'slow' | '500';
 
 /**
  * One draw per call, always (even when every share is 0), so a run's faults depend only on the seed and the
@@ -59,5 +67,8 @@ export function drawFault(settings: FaultSettings, random: () => number): Fault 
   if (r < band) return 'drop';
   band += settings.shareSlow;
   if (r < band) return 'slow';
+  // Last, so that seeds chosen before it existed draw the same faults.
+  band += settings.share500;
+  if (r < band) return '500';
   return 'none';
 }
