@@ -63,6 +63,8 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const claimSize = Math.max(options.concurrency * 4, 256);
   /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
   const waiting = new Map<string, QueuedRow[]>();
+  /** How many rows `waiting` holds in all: claimed, in memory, and not in the p-limit queue yet. */
+  let waitingRows = 0;
   /** Plates whose row failed in this run, with that row's number. */
   const held = new Map<string, number>();
   const running = new Set<Promise<void>>();
@@ -70,7 +72,14 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const unsent = new Set<number>();
   let cursor = 0;
   let wake: (() => void) | undefined;
-  const roomForMore = () => limit.activeCount + limit.pendingCount < options.concurrency * 2;
+  // Claimed rows held at most: a few batches, however the rows spread over plates. The p-limit queue alone is
+  // not the measure: in a file of one plate every claimed row but one waits behind its plate, and counting only
+  // the queue claimed the whole file into memory (a million rows: out of heap).
+  const maxClaimed = claimSize * 4;
+  const roomForMore = () => {
+    const inPool = limit.activeCount + limit.pendingCount;
+    return inPool < options.concurrency * 2 && inPool + waitingRows + claimSize <= maxClaimed;
+  };
 
   const start = (row: QueuedRow): void => {
     const task = limit(() => sendOne(row))
@@ -80,9 +89,16 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       })
       .then(() => {
         running.delete(task);
-        const next = waiting.get(row.plate)?.shift();
-        if (next && !signal.aborted) start(next);
-        else waiting.delete(row.plate);
+        const queue = waiting.get(row.plate);
+        const next = signal.aborted ? undefined : queue?.shift();
+        if (next) {
+          waitingRows -= 1;
+          start(next);
+        } else {
+          // After a stop the rows still waiting are dropped here; unsent ones go back to pending below.
+          waitingRows -= queue?.length ?? 0;
+          waiting.delete(row.plate);
+        }
         wake?.();
       });
     running.add(task);
@@ -149,8 +165,10 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       cursor = row.id;
       if (!row.maybeSentBefore) unsent.add(row.id);
       const queue = waiting.get(row.plate);
-      if (queue) queue.push(row);
-      else {
+      if (queue) {
+        queue.push(row);
+        waitingRows += 1;
+      } else {
         waiting.set(row.plate, []);
         start(row);
       }

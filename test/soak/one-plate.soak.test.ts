@@ -1,0 +1,68 @@
+import { createWriteStream, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import { planOnePlate } from '../robustness/one-plate.ts';
+import { createInstallation, latestSummary } from '../robustness/support.ts';
+
+// Issue 13.4, the long variant: a file of Excel's row limit (1,048,575 rows under the header) whose rows all
+// name one plate runs to its end in one run, in file order (each row registers or ends a lessee, so a row out of
+// order would be stopped by the register), with the process's peak RSS under 200 MB. SOAK_ONE_PLATE_ROWS
+// shortens it. Prints the figures: rows, time, rows a second, peak RSS.
+const count = Number(process.env.SOAK_ONE_PLATE_ROWS ?? 1_048_575);
+
+describe('one plate, a million rows (soak)', () => {
+  it(`${count} rows of one plate: every row ok, in order, in bounded memory`, async () => {
+    // The simulator keeps no call log: a million records would weigh on this process, not the run's.
+    const install = await createInstallation({ recordCalls: false });
+    try {
+      const rows = planOnePlate(count);
+      const temp = join(install.inbox, '.en-bil.csv.part');
+      const out = createWriteStream(temp);
+      out.write('Kjennemerke;Handling;Fødselsnummer;Etternavn;Merknad\r\n');
+      for (const row of rows) {
+        if (!out.write(`${row.plate};${row.handling};${row.fnr};${row.etternavn};rad\r\n`)) {
+          await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        }
+      }
+      out.end();
+      await finished(out);
+      renameSync(temp, join(install.inbox, 'en-bil.csv'));
+
+      const started = performance.now();
+      const run = install.start({ LEASINGTAKER_CONCURRENCY: '8' });
+      let peakKb = 0;
+      const poll = setInterval(() => {
+        peakKb = Math.max(peakKb, highWaterMarkKb(run.pid));
+      }, 100);
+      const result = await run.result;
+      clearInterval(poll);
+      const seconds = (performance.now() - started) / 1000;
+      const peakMb = peakKb / 1024;
+      console.log(
+        `one plate: ${count} rows in ${seconds.toFixed(0)} s (${(count / seconds).toFixed(0)} rows/s), ` +
+          `peak RSS ${peakMb.toFixed(0)} MB (VmHWM polled every 100 ms), exit ${result.code}`,
+      );
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(latestSummary(install.reports, 'en-bil.csv')).toMatchObject({
+        rows: count,
+        ok: count,
+        stopped: 0,
+        failed: 0,
+      });
+      expect(peakMb).toBeLessThan(200);
+    } finally {
+      await install.close();
+    }
+  });
+});
+
+/** The process's own high-water mark of resident memory, 0 once it has gone. */
+function highWaterMarkKb(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
