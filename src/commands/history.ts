@@ -94,6 +94,9 @@ function details(row: LedgerRow): string {
     case 'invalid':
       return row.problems.map((problem) => `${problem.column}: ${problem.reason}`).join('; ');
     case 'skipped':
+      if (row.supersededBy) {
+        return `superseded by ${row.supersededBy.file}, row ${row.supersededBy.rowNumber}, which repeats it`;
+      }
       return row.skippedBecauseOf
         ? `the same change went through in ${row.skippedBecauseOf.file}, row ${row.skippedBecauseOf.rowNumber}, ${localTime(row.skippedBecauseOf.at)}`
         : 'the same change went through before';

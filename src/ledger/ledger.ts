@@ -68,6 +68,10 @@ CREATE INDEX IF NOT EXISTS rows_file_plate ON rows(file_id, plate, row_number);
 -- The queue (rows of a file after a cursor, by id) and the reader's lead (max id of a file): without it both scan
 -- every row of the file, which made a 1,000,000-row file slower with every claim.
 CREATE INDEX IF NOT EXISTS rows_by_file ON rows(file_id, id);
+-- Open rows of a plate in files older than one: what a newer file's row supersedes or waits for. Partial, so a
+-- plate's million done rows are not in it; the queries repeat its WHERE to use it.
+CREATE INDEX IF NOT EXISTS rows_open_by_plate ON rows(plate, file_id, row_number)
+  WHERE status IN ('pending', 'sending', 'failed');
 `;
 
 export interface NewFile {
@@ -111,6 +115,15 @@ export type RowOutcome =
 export interface PreviousRow {
   readonly rowNumber: number;
   readonly request: LeasingtakerRequest;
+}
+
+/** An open row (pending, sending or failed) of an older file of the same owner. */
+export interface OpenRow {
+  readonly id: number;
+  readonly fileId: number;
+  readonly file: string;
+  readonly rowNumber: number;
+  readonly maybeSent: boolean;
 }
 
 export interface EarlierSuccess {
@@ -353,8 +366,8 @@ export class Ledger {
     request: LeasingtakerRequest,
     cells: readonly string[],
     skippedBecauseOf?: number,
-  ): void {
-    this.#stmts.insertRow.run(
+  ): number {
+    const result = this.#stmts.insertRow.run(
       fileId,
       rowNumber,
       request.kjennemerke,
@@ -367,6 +380,71 @@ export class Ledger {
       skippedBecauseOf ?? null,
       nowIso(),
     );
+    return Number(result.lastInsertRowid);
+  }
+
+  // ---- superseding: a newer file repeating what an older one still holds open ----
+
+  /**
+   * The first open row, in file order, of an older file of the same owner with the same change (plate, handling,
+   * lessee) as `request`: the row a newer file's row supersedes.
+   */
+  repeatedOpenRow(fileId: number, request: LeasingtakerRequest): OpenRow | undefined {
+    const row = this.#stmts.repeatedOpen.get(
+      request.kjennemerke,
+      fileId,
+      fileId,
+      request.handling,
+      this.identityHash(request.leasingtakerId),
+    ) as OpenRowRow | undefined;
+    return row && toOpenRow(row);
+  }
+
+  /**
+   * The first open row of the plate in an older file of the same owner, in file order: a newer file's row of
+   * the plate waits for it. Rows that have had `maxRuns` runs are left for a person and hold nothing back.
+   */
+  olderOpenRow(fileId: number, plate: string, maxRuns = Number.MAX_SAFE_INTEGER): OpenRow | undefined {
+    const row = this.#stmts.olderOpen.get(plate, fileId, maxRuns, fileId) as OpenRowRow | undefined;
+    return row && toOpenRow(row);
+  }
+
+  /** Whether any older file of the same owner holds an open row that is still retried. */
+  hasOlderOpenRows(fileId: number, maxRuns = Number.MAX_SAFE_INTEGER): boolean {
+    return this.#stmts.anyOlderOpen.get(fileId, maxRuns, fileId) !== undefined;
+  }
+
+  /**
+   * Closes `from` and every open row of its plate after it (in its file and in files up to `byRowId`'s) as
+   * superseded by the newer row `byRowId`: status skipped, with `superseded_by`. Returns the files touched.
+   */
+  supersede(from: OpenRow, byRowId: number, plate: string, newerFileId: number): number[] {
+    const args = [plate, newerFileId, from.fileId, from.fileId, from.rowNumber, newerFileId] as const;
+    const files = (this.#stmts.supersededFiles.all(...args) as { file_id: number }[]).map((r) => r.file_id);
+    this.#stmts.supersede.run(byRowId, nowIso(), ...args);
+    return files;
+  }
+
+  /**
+   * A later row of the newer file that repeats a row already superseded by an earlier row of the same file (its
+   * counterpart further down the sequence) becomes the one that row names: "erstattet av <fil>, rad N" then
+   * points at the row that makes the same change.
+   */
+  repointSuperseded(newerFileId: number, request: LeasingtakerRequest, byRowId: number): void {
+    const row = this.#stmts.toRepoint.get(
+      request.kjennemerke,
+      request.handling,
+      this.identityHash(request.leasingtakerId),
+      newerFileId,
+    ) as { id: number; maybe_sent: number } | undefined;
+    if (!row) return;
+    this.#stmts.repoint.run(byRowId, row.id);
+    if (row.maybe_sent === 1) this.markMaybeSent(byRowId);
+  }
+
+  /** The row may have reached the API before (as the row it supersedes may have): "already so" then counts as ok. */
+  markMaybeSent(rowId: number): void {
+    this.#stmts.markMaybeSent.run(rowId);
   }
 
   addInvalidRow(
@@ -562,8 +640,7 @@ export class Ledger {
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
   *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
     const placeholders = statuses.map(() => '?').join(', ');
-    const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r
-      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+    const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r ${ROW_JOINS}
       WHERE r.file_id = ? AND r.status IN (${placeholders}) ORDER BY r.row_number`);
     for (const row of statement.iterate(fileId, ...statuses) as Iterable<RowRow>) yield toLedgerRow(row);
   }
@@ -629,7 +706,30 @@ interface RowRow {
   skipped_file: string | null;
   skipped_row: number | null;
   skipped_at: string | null;
+  superseded_file: string | null;
+  superseded_row: number | null;
+  maybe_sent: number;
   updated_at: string;
+}
+
+interface OpenRowRow {
+  id: number;
+  file_id: number;
+  name: string;
+  row_number: number;
+  maybe_sent: number;
+  status: RowStatus;
+}
+
+function toOpenRow(row: OpenRowRow): OpenRow {
+  return {
+    id: row.id,
+    fileId: row.file_id,
+    file: row.name,
+    rowNumber: row.row_number,
+    // Left `sending` by a run that died: it may have reached the API, though not marked so yet.
+    maybeSent: row.maybe_sent === 1 || row.status === 'sending',
+  };
 }
 
 function toFileRecord(row: FileRow): FileRecord {
@@ -671,13 +771,22 @@ function toLedgerRow(row: RowRow): LedgerRow {
       row.skipped_file !== null && row.skipped_row !== null && row.skipped_at !== null
         ? { file: row.skipped_file, rowNumber: row.skipped_row, at: row.skipped_at }
         : null,
+    supersededBy:
+      row.superseded_file !== null && row.superseded_row !== null
+        ? { file: row.superseded_file, rowNumber: row.superseded_row }
+        : null,
+    maybeSent: row.maybe_sent === 1,
     updatedAt: row.updated_at,
   };
 }
 
 const ROW_COLUMNS = `r.file_id, r.row_number, r.plate, r.handling, r.cells, r.status, r.attempts, r.runs,
   r.http_status, r.error_code, r.error_message, r.answer, r.already_so, r.merknader, r.problems, r.updated_at,
-  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at`;
+  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at,
+  nf.name AS superseded_file, n.row_number AS superseded_row, r.maybe_sent`;
+/** The joins ROW_COLUMNS reads from: the row a skipped row repeats, and the row that superseded it. */
+const ROW_JOINS = `LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+  LEFT JOIN rows n ON n.id = r.superseded_by LEFT JOIN files nf ON nf.id = n.file_id`;
 
 function prepareStatements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
@@ -714,6 +823,34 @@ function prepareStatements(db: DatabaseSync) {
       WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSendingRange: p(`UPDATE rows SET status = 'sending', updated_at = ?
       WHERE file_id = ? AND id > ? AND id <= ? AND status = 'pending' AND runs < ?`),
+    repeatedOpen: p(`SELECT r.id, r.file_id, f.name, r.row_number, r.maybe_sent, r.status FROM rows r
+      JOIN files f ON f.id = r.file_id
+      WHERE r.plate = ? AND r.file_id < ? AND r.status IN ('pending', 'sending', 'failed')
+        AND f.owner = (SELECT owner FROM files WHERE id = ?) AND r.handling = ? AND r.identity_hash = ?
+      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    olderOpen: p(`SELECT r.id, r.file_id, f.name, r.row_number, r.maybe_sent, r.status FROM rows r
+      JOIN files f ON f.id = r.file_id
+      WHERE r.plate = ? AND r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
+        AND f.owner = (SELECT owner FROM files WHERE id = ?)
+      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    anyOlderOpen: p(`SELECT 1 FROM rows r JOIN files f ON f.id = r.file_id
+      WHERE r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
+        AND f.owner = (SELECT owner FROM files WHERE id = ?) LIMIT 1`),
+    supersededFiles: p(`SELECT DISTINCT file_id FROM rows
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))`),
+    // A row still `sending` keeps that it may have reached the API once its status says skipped.
+    supersede: p(`UPDATE rows SET status = 'skipped', superseded_by = ?, updated_at = ?,
+        maybe_sent = CASE WHEN status = 'sending' THEN 1 ELSE maybe_sent END
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))`),
+    toRepoint: p(`SELECT r.id, r.maybe_sent FROM rows r JOIN rows n ON n.id = r.superseded_by
+      WHERE r.plate = ? AND r.status = 'skipped' AND r.handling = ? AND r.identity_hash = ? AND n.file_id = ?
+        AND (n.handling <> r.handling OR n.identity_hash <> r.identity_hash)
+      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    repoint: p('UPDATE rows SET superseded_by = ? WHERE id = ?'),
     markMaybeSentRange: p(`UPDATE rows SET maybe_sent = 1
       WHERE file_id = ? AND id > ? AND id <= ? AND status = 'sending' AND runs < ?`),
     markMaybeSent: p('UPDATE rows SET maybe_sent = 1 WHERE id = ?'),
@@ -728,8 +865,7 @@ function prepareStatements(db: DatabaseSync) {
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
-      JOIN files f ON f.id = r.file_id
-      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+      JOIN files f ON f.id = r.file_id ${ROW_JOINS}
       WHERE r.plate = ? ORDER BY r.id`),
     filesToPurge: p(`SELECT id FROM files WHERE purged = 0 AND status IN ('done', 'unreadable')
       AND finished_at IS NOT NULL AND finished_at < ?`),

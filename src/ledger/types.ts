@@ -61,6 +61,10 @@ export interface LedgerRow {
     readonly rowNumber: number;
     readonly at: string;
   } | null;
+  /** For a row closed because a newer file repeats its change: that file and row (status skipped). */
+  readonly supersededBy?: { readonly file: string; readonly rowNumber: number } | null;
+  /** An attempt may have reached the API; a resend's "already so" then counts as ok. */
+  readonly maybeSent?: boolean;
   readonly updatedAt: string;
   /** Set by the run for a row without an outcome that has used up its automatic retries (LEASINGTAKER_MAX_RUNS). */
   readonly givenUp?: boolean;

@@ -65,8 +65,21 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const waiting = new Map<string, QueuedRow[]>();
   /** How many rows `waiting` holds in all: claimed, in memory, and not in the p-limit queue yet. */
   let waitingRows = 0;
-  /** Plates whose row failed in this run, with that row's number. */
-  const held = new Map<string, number>();
+  /** Plates held back in this run (a row failed, or an older file holds one open), with the reason. */
+  const held = new Map<string, string>();
+  // An older file of the same owner that still holds open rows (left for a retry later in this run or the next)
+  // holds back this file's rows of the same plates: a change must not overtake an earlier one of its vehicle.
+  // Asked once here, so files without such an older file pay nothing per row.
+  const olderFilesOpen = ledger.hasOlderOpenRows(fileId, options.maxRuns);
+  const heldBack = (plate: string): string | undefined => {
+    const reason = held.get(plate);
+    if (reason !== undefined || !olderFilesOpen) return reason;
+    const older = ledger.olderOpenRow(fileId, plate, options.maxRuns);
+    if (!older) return undefined;
+    const waits = `Venter på ${older.file}, rad ${older.rowNumber}, som ikke er gjennom ennå`;
+    held.set(plate, waits);
+    return waits;
+  };
   const running = new Set<Promise<void>>();
   /** Claimed from the queue (marked `sending`) but not handed to the API yet. */
   const unsent = new Set<number>();
@@ -105,10 +118,10 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   };
 
   const sendOne = async (row: QueuedRow): Promise<void> => {
-    const heldBy = held.get(row.plate);
+    const heldBy = heldBack(row.plate);
     if (heldBy !== undefined) {
       unsent.delete(row.id);
-      ledger.leavePending(row.id, `Venter på rad ${heldBy}, som feilet`);
+      ledger.leavePending(row.id, heldBy);
       return;
     }
     if (signal.aborted) return;
@@ -127,7 +140,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       throw error;
     }
     await ledger.recordOutcomeBatched(row.id, outcome);
-    if (outcome.kind === 'failed') held.set(row.plate, row.rowNumber);
+    if (outcome.kind === 'failed') held.set(row.plate, `Venter på rad ${row.rowNumber}, som feilet`);
     options.onRowDone(outcome.kind);
   };
 

@@ -20,6 +20,8 @@ export interface IngestOptions {
   readonly room: () => Promise<void>;
   /** Called after each batch reaches the ledger with how many of its rows were queued for sending. */
   readonly onBatch: (queued: number) => void;
+  /** Told each older file whose open rows a row of this file superseded (its report must say so). */
+  readonly onSuperseded?: (fileId: number) => void;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface IngestOptions {
  */
 export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOptions): Promise<number> {
   const { ledger, fileId } = options;
+  /** Plates for which a row of this file superseded older open rows (few: only repeats of open changes). */
+  const superseding = new Set<string>();
   let batch: CheckedRow[] = [];
   let total = 0;
   const flush = (): void => {
@@ -37,7 +41,7 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
     // Synchronous from BEGIN to COMMIT: no other task can slip its own writes into this transaction.
     let queued = 0;
     ledger.transaction(() => {
-      for (const row of rowsToWrite) if (record(options, row)) queued += 1;
+      for (const row of rowsToWrite) if (record(options, row, superseding)) queued += 1;
     });
     options.onBatch(queued);
   };
@@ -57,7 +61,7 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
 }
 
 /** Records one row; true when it was queued for sending (not invalid, not skipped). */
-function record(options: IngestOptions, row: CheckedRow): boolean {
+function record(options: IngestOptions, row: CheckedRow, superseding: Set<string>): boolean {
   const { ledger, fileId, columns } = options;
   if (row.kind === 'invalid') {
     const plateCell = row.cells[columns.kjennemerke.index] ?? '';
@@ -71,16 +75,29 @@ function record(options: IngestOptions, row: CheckedRow): boolean {
     ledger.addInvalidRow(fileId, row.rowNumber, plate, row.request.handling, [problem], row.cells);
     return false;
   }
+  // The same change still open in an older file (failed, pending, maybe sent: the retry file dropped before the
+  // original's automatic retry, say): this newer row takes its place, and that row and the plate's open rows
+  // after it are closed as superseded. The newer file is the later word on the plate from that change on.
+  const repeated = ledger.repeatedOpenRow(fileId, row.request);
   // A row whose change already went through in an earlier file, and is still the plate's latest state, is not
-  // sent again. Only when the file itself has no earlier row for the plate: within a file, order decides.
-  if (!previous) {
+  // sent again. Only when the file itself has no earlier row for the plate (within a file, order decides), and
+  // no older file still holds a change of the plate open (then the latest success is not the state yet).
+  if (!previous && !repeated) {
     const earlier = ledger.latestSuccessElsewhere(options.owner, plate, fileId);
-    if (earlier && isSameChange(ledger, earlier, row)) {
+    if (earlier && isSameChange(ledger, earlier, row) && !ledger.olderOpenRow(fileId, plate)) {
       ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
       return false;
     }
   }
-  ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+  const id = ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+  if (repeated) {
+    for (const older of ledger.supersede(repeated, id, plate, fileId)) options.onSuperseded?.(older);
+    // The older row may have gone through: then so may "this" change have, and "already so" means done.
+    if (repeated.maybeSent) ledger.markMaybeSent(id);
+    superseding.add(plate);
+  } else if (superseding.has(plate)) {
+    ledger.repointSuperseded(fileId, row.request, id);
+  }
   return true;
 }
 

@@ -29,6 +29,8 @@ export interface RunContext {
   readonly stopReason: () => string | undefined;
   readonly onRowDone: (outcome: string) => void;
   readonly onRowsQueued: (rows: number) => void;
+  /** Told each older file whose open rows this file's rows superseded: its report is written again. */
+  readonly onSuperseded?: (fileId: number) => void;
 }
 
 export interface FileResult {
@@ -119,6 +121,7 @@ async function ingestAndSend(
     owner,
     columns,
     room,
+    ...(context.onSuperseded ? { onSuperseded: context.onSuperseded } : {}),
     onBatch: (rows) => {
       context.onRowsQueued(rows);
       notifyRows?.();

@@ -110,17 +110,19 @@ async function runLocked(
     return { files: [], exitCode: 0 };
   }
 
-  // Work per fleet owner, oldest first: what an earlier run left, then what is waiting in the inbox.
-  const lanes = new Map<string, { fileIds: number[]; inbox: InboxFile[] }>();
+  const lanes = new Map<string, Lane>();
   const laneOf = (owner: string) => {
     let lane = lanes.get(owner);
     if (!lane) {
-      lane = { fileIds: [], inbox: [] };
+      lane = { unread: [], inbox: [], fileIds: [] };
       lanes.set(owner, lane);
     }
     return lane;
   };
-  for (const fileId of [...resumed, ...retries]) laneOf(ledger.file(fileId).owner).fileIds.push(fileId);
+  for (const fileId of [...resumed, ...retries]) {
+    const file = ledger.file(fileId);
+    (file.status === 'reading' ? laneOf(file.owner).unread : laneOf(file.owner).fileIds).push(fileId);
+  }
   for (const file of ready) laneOf(file.owner).inbox.push(file);
 
   // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
@@ -159,7 +161,7 @@ async function runLocked(
   const results: FileResult[] = [];
   let authRefused = refused.size > 0;
 
-  const runLane = async (owner: string, lane: { fileIds: number[]; inbox: InboxFile[] }) => {
+  const runLane = async (owner: string, lane: Lane) => {
     // An owner whose access fails stops alone; its files keep their rows for the next run.
     const stopOwner = new AbortController();
     let ownerReason: string | undefined;
@@ -185,6 +187,10 @@ async function runLocked(
       stopReason: () => ownerReason ?? stopReason,
       onRowDone: hooks.onRowDone ?? (() => {}),
       onRowsQueued: hooks.onRowsQueued ?? (() => {}),
+      // An older file whose rows a newer one superseded gets its report written again, later in this lane.
+      onSuperseded: (fileId) => {
+        if (!lane.fileIds.includes(fileId)) lane.fileIds.push(fileId);
+      },
     };
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
@@ -197,14 +203,19 @@ async function runLocked(
         `${result.name}: ${describeCounts(result.counts)}`,
       );
     };
-    for (const fileId of lane.fileIds) {
+    for (const fileId of lane.unread) {
       if (terminate.aborted) return;
       await work(fileId);
     }
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
-      if (terminate.aborted || stopAll.signal.aborted) return;
+      if (terminate.aborted || stopAll.signal.aborted) break;
       await work(await claimFile(ledger, settings.archive, file));
+    }
+    // Grows while it is walked: files superseded by the ones above are added.
+    for (const fileId of lane.fileIds) {
+      if (terminate.aborted) return;
+      await work(fileId);
     }
   };
 
@@ -216,6 +227,19 @@ async function runLocked(
   const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
   const reason = stopReason ?? [...refused.values()][0]?.message;
   return { files: results, exitCode, ...(reason ? { stopReason: reason } : {}) };
+}
+
+/**
+ * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the
+ * ledger yet, so nothing newer can be weighed against them), then the inbox, then the files whose rows are all
+ * in the ledger and some still open (interrupted, or waiting for a retry). The inbox goes before those retries
+ * so that a newer file repeating their open rows (a retry file dropped early) supersedes them before they are
+ * sent again; a newer row that does not repeat them waits for them (`dispatch.ts`), so order holds either way.
+ */
+interface Lane {
+  readonly unread: number[];
+  readonly inbox: InboxFile[];
+  readonly fileIds: number[];
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */

@@ -3,7 +3,7 @@
 
 import type { LedgerRow, RowStatus } from '../ledger/types.ts';
 import { DATE_TIME_FORMAT, INTEGER_FORMAT, type TableColumn, TEXT_FORMAT } from './excel.ts';
-import { failureText, handlingText } from './row-texts.ts';
+import { failureText, handlingText, skippedText } from './row-texts.ts';
 
 export interface RowSheet {
   readonly name: string;
@@ -113,9 +113,11 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
         align: 'center',
         value: (row) => (row.skippedBecauseOf ? new Date(row.skippedBecauseOf.at) : null),
       },
-      text('Fil', 40, (row) => row.skippedBecauseOf?.file),
+      // For a superseded row: the newer file and row that took its place.
+      text('Fil', 40, (row) => row.supersededBy?.file ?? row.skippedBecauseOf?.file),
       // Not "Rad": the sheet's first column is already called that, and means this file's row.
-      count('Rad i den filen', 16, (row) => row.skippedBecauseOf?.rowNumber),
+      count('Rad i den filen', 16, (row) => row.supersededBy?.rowNumber ?? row.skippedBecauseOf?.rowNumber),
+      text('Årsak', 60, skippedText),
     ],
   },
 ];

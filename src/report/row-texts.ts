@@ -48,3 +48,17 @@ export function retryReason(row: LedgerRow): string {
     return `Feilet: ${failureText(row)}${status} – prøves på nytt ved neste kjøring`;
   return failureText(row);
 }
+
+/** Why a row in Hoppet over was not sent: the same change went through before, or a newer file took it over. */
+export function skippedText(row: LedgerRow): string {
+  const newer = row.supersededBy;
+  if (newer) {
+    const taken = `Erstattet av ${newer.file}, rad ${newer.rowNumber}`;
+    // It may have reached the register before it was superseded; the newer row then counts "already so" as ok.
+    return row.maybeSent
+      ? `${taken} (kan ha gått gjennom før; den raden regner «allerede slik» som vellykket)`
+      : taken;
+  }
+  const earlier = row.skippedBecauseOf;
+  return earlier ? `Samme endring gikk gjennom i ${earlier.file}, rad ${earlier.rowNumber}` : '';
+}

@@ -96,7 +96,7 @@ describe('writeFileReports', () => {
       Stoppet: ['Handling', 'Merknadskode', 'Merknad'],
       Feilet: ['Handling', 'Feil', 'HTTP-status', 'Forsøk', 'Kjøringer'],
       Ugyldig: ['Kolonne', 'Årsak'],
-      'Hoppet over': ['Handling', 'Gjort tidligere', 'Fil', 'Rad i den filen'],
+      'Hoppet over': ['Handling', 'Gjort tidligere', 'Fil', 'Rad i den filen', 'Årsak'],
     };
     for (const [name, columns] of Object.entries(own)) {
       expect(headerTexts(sheet(workbook, name))).toEqual(['Rad', 'Kjennemerke', ...columns, ...input]);

@@ -33,9 +33,10 @@ describe('a file whose rows all name one plate', () => {
     let maxAhead = 0;
     let done = 0;
     try {
-      // Watched for a few seconds while it runs (the whole file, one request at a time, takes far longer).
-      const until = Date.now() + 4_000;
-      while (Date.now() < until && run.running()) {
+      // Watched until a few thousand rows are through (the whole file, one request at a time, takes far longer):
+      // the reader and the claims have long run as far ahead as they ever will by then.
+      const until = Date.now() + 25_000;
+      while (Date.now() < until && run.running() && done < 3_000) {
         await sleep(50);
         db ??= openWhenThere(join(install.state, 'ledger.sqlite'));
         if (!db) continue;
@@ -55,11 +56,11 @@ describe('a file whose rows all name one plate', () => {
       run.child.kill('SIGKILL');
       await run.result.catch(() => undefined);
     }
-    expect(done, 'rows went through while watched').toBeGreaterThan(50);
     // Claimed (marked sending, held by the worker pool): a few batches of 256, not the file's 30,000.
     expect(maxSending).toBeLessThanOrEqual(1_500);
     // Recorded but not through (queued by the reader, claimed, in flight): bounded too.
     expect(maxAhead).toBeLessThanOrEqual(5_000);
+    expect(done, 'rows went through while watched').toBeGreaterThanOrEqual(3_000);
   }, 30_000);
 });
 
