@@ -21,6 +21,9 @@ export interface HistoryEntry {
   readonly details: string;
 }
 
+/** Rows shown at most: a plate may have a million (a file that names only it), too many to print or hold. */
+const HISTORY_LIMIT = 1_000;
+
 /**
  * `leasingtaker history PLATE`: what the ledger knows about a vehicle, oldest first, for the staff member who
  * asks "did we register the lessee on CU10001 in March?". Needs only the state folder, no Maskinporten
@@ -49,21 +52,24 @@ export async function historyCommand(
   const key = parsed.ok ? parsed.value : plate.trim();
   const ledger = Ledger.open(state);
   let entries: HistoryEntry[];
+  let total: number;
   try {
-    entries = ledger.history(key).map(toEntry);
+    const rows = ledger.history(key, HISTORY_LIMIT);
+    entries = rows.map(toEntry);
+    total = rows.total;
   } finally {
     ledger.close();
   }
 
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ kjennemerke: key, rows: entries }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ kjennemerke: key, total, rows: entries }, null, 2)}\n`);
   } else if (entries.length === 0) {
     process.stdout.write(
       `The ledger has no row for ${key}.${parsed.ok ? '' : ` (${parsed.reason}.)`}\n` +
         'Files are recorded from the day they are taken from the inbox; check the spelling of the plate.\n',
     );
   } else {
-    process.stdout.write(describe(key, entries));
+    process.stdout.write(describe(key, entries, total));
   }
   return entries.length > 0 ? 0 : 1;
 }
@@ -111,7 +117,7 @@ function maskDigits(text: string): string {
   return text.replace(/(?<!\d)(\d{11}|\d{9})(?!\d)/g, (id) => maskId(id));
 }
 
-function describe(plate: string, entries: readonly HistoryEntry[]): string {
+function describe(plate: string, entries: readonly HistoryEntry[], total: number): string {
   const header = ['time', 'file', 'row', 'handling', 'outcome', 'attempts', 'details'];
   const lines = entries.map((entry) => [
     localTime(entry.at),
@@ -138,7 +144,8 @@ function describe(plate: string, entries: readonly HistoryEntry[]): string {
       .trimEnd();
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    `${plate}: ${entries.length} row(s) in the ledger, oldest first (times in ${zone}).\n\n` +
+    `${plate}: ${total} row(s) in the ledger` +
+    `${total > entries.length ? `; the latest ${entries.length}` : ''}, oldest first (times in ${zone}).\n\n` +
     [format(header), ...lines.map(format)].join('\n') +
     '\n'
   );

@@ -422,6 +422,9 @@ export class Ledger {
     const args = [plate, newerFileId, from.fileId, from.fileId, from.rowNumber, newerFileId] as const;
     const files = (this.#stmts.supersededFiles.all(...args) as { file_id: number }[]).map((r) => r.file_id);
     this.#stmts.supersede.run(byRowId, nowIso(), ...args);
+    // A finished file is unfinished again until its report says what became of these rows: a run killed
+    // before writing it leaves the file to the next run, like any file whose report is not out.
+    for (const id of files) this.#stmts.reopenFile.run(id);
     return files;
   }
 
@@ -645,13 +648,23 @@ export class Ledger {
     for (const row of statement.iterate(fileId, ...statuses) as Iterable<RowRow>) yield toLedgerRow(row);
   }
 
-  /** Everything the ledger knows about a plate, oldest first, for `leasingtaker history`. */
-  history(plate: string): (LedgerRow & { file: string; owner: string })[] {
-    const rows = this.#stmts.historyOfPlate.all(plate) as unknown as (RowRow & {
+  /**
+   * What the ledger knows about a plate, oldest first, for `leasingtaker history`: its latest `limit` rows (a
+   * plate may have a million, from a file that names only it) and how many it has in all.
+   */
+  history(
+    plate: string,
+    limit = Number.MAX_SAFE_INTEGER,
+  ): (LedgerRow & { file: string; owner: string })[] & { total: number } {
+    const rows = this.#stmts.historyOfPlate.all(plate, limit) as unknown as (RowRow & {
       file_name: string;
       owner: string;
     })[];
-    return rows.map((row) => ({ ...toLedgerRow(row), file: row.file_name, owner: row.owner }));
+    const entries = rows
+      .reverse()
+      .map((row) => ({ ...toLedgerRow(row), file: row.file_name, owner: row.owner }));
+    const { n } = this.#stmts.rowsOfPlate.get(plate) as { n: number };
+    return Object.assign(entries, { total: n });
   }
 
   /**
@@ -851,6 +864,7 @@ function prepareStatements(db: DatabaseSync) {
         AND (n.handling <> r.handling OR n.identity_hash <> r.identity_hash)
       ORDER BY r.file_id, r.row_number LIMIT 1`),
     repoint: p('UPDATE rows SET superseded_by = ? WHERE id = ?'),
+    reopenFile: p("UPDATE files SET status = 'sending' WHERE id = ? AND status = 'done'"),
     markMaybeSentRange: p(`UPDATE rows SET maybe_sent = 1
       WHERE file_id = ? AND id > ? AND id <= ? AND status = 'sending' AND runs < ?`),
     markMaybeSent: p('UPDATE rows SET maybe_sent = 1 WHERE id = ?'),
@@ -866,7 +880,8 @@ function prepareStatements(db: DatabaseSync) {
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id ${ROW_JOINS}
-      WHERE r.plate = ? ORDER BY r.id`),
+      WHERE r.plate = ? ORDER BY r.id DESC LIMIT ?`),
+    rowsOfPlate: p('SELECT count(*) AS n FROM rows WHERE plate = ?'),
     filesToPurge: p(`SELECT id FROM files WHERE purged = 0 AND status IN ('done', 'unreadable')
       AND finished_at IS NOT NULL AND finished_at < ?`),
     purgeRows: p(`UPDATE rows SET request = NULL, cells = NULL, answer = NULL, error_message = NULL
