@@ -117,6 +117,14 @@ export interface PreviousRow {
   readonly request: LeasingtakerRequest;
 }
 
+/** A row a newer row superseded, as a later row of the newer file may take it over. */
+export interface SupersededRow {
+  readonly id: number;
+  readonly handling: Handling;
+  readonly identityHash: string;
+  readonly maybeSent: boolean;
+}
+
 /** An open row (pending, sending or failed) of an older file of the same owner. */
 export interface OpenRow {
   readonly id: number;
@@ -415,34 +423,44 @@ export class Ledger {
   }
 
   /**
-   * Closes `from` and every open row of its plate after it (in its file and in files up to `byRowId`'s) as
-   * superseded by the newer row `byRowId`: status skipped, with `superseded_by`. Returns the files touched.
+   * Closes `from` and every open row of its plate after it (in its file and in files up to `newerFileId`) as
+   * superseded by the newer row `byRowId`: status skipped, with `superseded_by`. Returns the files touched, and
+   * the first `keep` rows closed after `from` (in file order), which later rows of the newer file may take over
+   * (`repoint`).
    */
-  supersede(from: OpenRow, byRowId: number, plate: string, newerFileId: number): number[] {
+  supersede(
+    from: OpenRow,
+    byRowId: number,
+    plate: string,
+    newerFileId: number,
+    keep = 1_000,
+  ): { files: number[]; after: SupersededRow[] } {
     const args = [plate, newerFileId, from.fileId, from.fileId, from.rowNumber, newerFileId] as const;
     const files = (this.#stmts.supersededFiles.all(...args) as { file_id: number }[]).map((r) => r.file_id);
+    const after = (
+      this.#stmts.supersededRows.all(...args, from.id, keep) as {
+        id: number;
+        handling: Handling;
+        identity_hash: string;
+        maybe_sent: number;
+        status: RowStatus;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      handling: row.handling,
+      identityHash: row.identity_hash,
+      maybeSent: row.maybe_sent === 1 || row.status === 'sending',
+    }));
     this.#stmts.supersede.run(byRowId, nowIso(), ...args);
     // A finished file is unfinished again until its report says what became of these rows: a run killed
     // before writing it leaves the file to the next run, like any file whose report is not out.
     for (const id of files) this.#stmts.reopenFile.run(id);
-    return files;
+    return { files, after };
   }
 
-  /**
-   * A later row of the newer file that repeats a row already superseded by an earlier row of the same file (its
-   * counterpart further down the sequence) becomes the one that row names: "erstattet av <fil>, rad N" then
-   * points at the row that makes the same change.
-   */
-  repointSuperseded(newerFileId: number, request: LeasingtakerRequest, byRowId: number): void {
-    const row = this.#stmts.toRepoint.get(
-      request.kjennemerke,
-      request.handling,
-      this.identityHash(request.leasingtakerId),
-      newerFileId,
-    ) as { id: number; maybe_sent: number } | undefined;
-    if (!row) return;
-    this.#stmts.repoint.run(byRowId, row.id);
-    if (row.maybe_sent === 1) this.markMaybeSent(byRowId);
+  /** A superseded row is taken over by a later row of the newer file that makes the same change. */
+  repoint(rowId: number, byRowId: number): void {
+    this.#stmts.repoint.run(byRowId, rowId);
   }
 
   /** The row may have reached the API before (as the row it supersedes may have): "already so" then counts as ok. */
@@ -846,7 +864,8 @@ function prepareStatements(db: DatabaseSync) {
       WHERE r.plate = ? AND r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
         AND f.owner = (SELECT owner FROM files WHERE id = ?)
       ORDER BY r.file_id, r.row_number LIMIT 1`),
-    anyOlderOpen: p(`SELECT 1 FROM rows r JOIN files f ON f.id = r.file_id
+    // Through the partial index, which holds open rows only: by file, SQLite would walk every older row.
+    anyOlderOpen: p(`SELECT 1 FROM rows r INDEXED BY rows_open_by_plate JOIN files f ON f.id = r.file_id
       WHERE r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
         AND f.owner = (SELECT owner FROM files WHERE id = ?) LIMIT 1`),
     supersededFiles: p(`SELECT DISTINCT file_id FROM rows
@@ -859,10 +878,12 @@ function prepareStatements(db: DatabaseSync) {
       WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
         AND (file_id > ? OR (file_id = ? AND row_number >= ?))
         AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))`),
-    toRepoint: p(`SELECT r.id, r.maybe_sent FROM rows r JOIN rows n ON n.id = r.superseded_by
-      WHERE r.plate = ? AND r.status = 'skipped' AND r.handling = ? AND r.identity_hash = ? AND n.file_id = ?
-        AND (n.handling <> r.handling OR n.identity_hash <> r.identity_hash)
-      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    supersededRows: p(`SELECT id, handling, identity_hash, maybe_sent, status FROM rows
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))
+        AND id <> ?
+      ORDER BY file_id, row_number LIMIT ?`),
     repoint: p('UPDATE rows SET superseded_by = ? WHERE id = ?'),
     reopenFile: p("UPDATE files SET status = 'sending' WHERE id = ? AND status = 'done'"),
     markMaybeSentRange: p(`UPDATE rows SET maybe_sent = 1

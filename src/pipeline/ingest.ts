@@ -3,7 +3,7 @@ import { checkAgainstPrevious, identityKey, type PlateLast } from '../domain/row
 import type { CheckedRow, ValidRow } from '../domain/types.ts';
 import { validateRow } from '../domain/validate-row.ts';
 import type { RawRow } from '../input/types.ts';
-import type { Ledger, PreviousRow } from '../ledger/ledger.ts';
+import type { Ledger, PreviousRow, SupersededRow } from '../ledger/ledger.ts';
 
 /** Rows written to the ledger per transaction: ~3 µs a row batched, against ~17 µs one by one. */
 const BATCH_SIZE = 256;
@@ -30,8 +30,7 @@ export interface IngestOptions {
  */
 export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOptions): Promise<number> {
   const { ledger, fileId } = options;
-  /** Plates for which a row of this file superseded older open rows (few: only repeats of open changes). */
-  const superseding = new Set<string>();
+  const superseding = new Superseding();
   let batch: CheckedRow[] = [];
   let total = 0;
   const flush = (): void => {
@@ -61,7 +60,7 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
 }
 
 /** Records one row; true when it was queued for sending (not invalid, not skipped). */
-function record(options: IngestOptions, row: CheckedRow, superseding: Set<string>): boolean {
+function record(options: IngestOptions, row: CheckedRow, superseding: Superseding): boolean {
   const { ledger, fileId, columns } = options;
   if (row.kind === 'invalid') {
     const plateCell = row.cells[columns.kjennemerke.index] ?? '';
@@ -91,12 +90,23 @@ function record(options: IngestOptions, row: CheckedRow, superseding: Set<string
   }
   const id = ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
   if (repeated) {
-    for (const older of ledger.supersede(repeated, id, plate, fileId)) options.onSuperseded?.(older);
+    const closed = ledger.supersede(repeated, id, plate, fileId);
+    for (const older of closed.files) options.onSuperseded?.(older);
     // The older row may have gone through: then so may "this" change have, and "already so" means done.
     if (repeated.maybeSent) ledger.markMaybeSent(id);
-    superseding.add(plate);
+    superseding.remember(plate, closed.after);
   } else if (superseding.has(plate)) {
-    ledger.repointSuperseded(fileId, row.request, id);
+    // A later row of this file that makes the change of one of the rows closed above takes it over, so that
+    // "erstattet av <fil>, rad N" names the row that does the same.
+    const taken = superseding.take(
+      plate,
+      row.request.handling,
+      ledger.identityHash(row.request.leasingtakerId),
+    );
+    if (taken) {
+      ledger.repoint(taken.id, id);
+      if (taken.maybeSent) ledger.markMaybeSent(id);
+    }
   }
   return true;
 }
@@ -119,4 +129,37 @@ function isSameChange(
     earlier.handling === row.request.handling &&
     earlier.identityHash === ledger.identityHash(row.request.leasingtakerId)
   );
+}
+
+/**
+ * Rows this file's rows superseded, per plate, for later rows of the file to take over. In memory, bounded: a
+ * thousand rows a plate (the ledger returns no more) and a thousand plates; past that a superseded row names
+ * the row that closed it instead of its counterpart, which is still true.
+ */
+class Superseding {
+  readonly #byPlate = new Map<string, SupersededRow[]>();
+
+  remember(plate: string, rows: readonly SupersededRow[]): void {
+    if (rows.length === 0) return;
+    if (this.#byPlate.size >= 1_000 && !this.#byPlate.has(plate)) {
+      const oldest = this.#byPlate.keys().next().value;
+      if (oldest !== undefined) this.#byPlate.delete(oldest);
+    }
+    this.#byPlate.set(plate, [...(this.#byPlate.get(plate) ?? []), ...rows].slice(0, 1_000));
+  }
+
+  has(plate: string): boolean {
+    return this.#byPlate.has(plate);
+  }
+
+  /** The first remembered row of the plate that makes this change, no longer remembered after. */
+  take(plate: string, handling: string, identityHash: string): SupersededRow | undefined {
+    const rows = this.#byPlate.get(plate);
+    if (!rows) return undefined;
+    const at = rows.findIndex((row) => row.handling === handling && row.identityHash === identityHash);
+    if (at === -1) return undefined;
+    const [taken] = rows.splice(at, 1);
+    if (rows.length === 0) this.#byPlate.delete(plate);
+    return taken;
+  }
 }

@@ -42,7 +42,10 @@ it('closes the repeated row and the plate’s open rows after it; keeps those be
   if (!repeated) throw new Error('a repeat expected');
   const id = ledger.addValidRow(newer, 2, aMinus, []);
   ledger.setFileStatus(march, 'done');
-  expect(ledger.supersede(repeated, id, 'CU45000', newer)).toEqual([march]);
+  const closed = ledger.supersede(repeated, id, 'CU45000', newer);
+  expect(closed.files).toEqual([march]);
+  // The rows after the repeated one, for the newer file's later rows to take over.
+  expect(closed.after.map((row) => [row.handling, row.maybeSent])).toEqual([['OPPRETTE', false]]);
   // Unfinished until its report, written again, shows the superseded rows.
   expect(ledger.file(march).status).toBe('sending');
   expect(ledger.unfinishedFiles().map((file) => file.name)).toContain('mars.csv');

@@ -1,5 +1,6 @@
 import { createWriteStream, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { planOnePlate } from '../robustness/one-plate.ts';
@@ -32,16 +33,28 @@ describe('one plate, a million rows (soak)', () => {
       const started = performance.now();
       const run = install.start({ LEASINGTAKER_CONCURRENCY: '8' });
       let peakKb = 0;
+      // The high-water mark when the last row went through: what sending took, before the reports are written.
+      let sendingPeakKb: number | undefined;
+      let sendingSeconds: number | undefined;
       const poll = setInterval(() => {
         peakKb = Math.max(peakKb, highWaterMarkKb(run.pid));
       }, 100);
+      const progress = setInterval(() => {
+        if (sendingPeakKb !== undefined || okRows(install.state) < count) return;
+        sendingPeakKb = highWaterMarkKb(run.pid) || peakKb;
+        sendingSeconds = (performance.now() - started) / 1000;
+      }, 2000);
       const result = await run.result;
       clearInterval(poll);
+      clearInterval(progress);
       const seconds = (performance.now() - started) / 1000;
       const peakMb = peakKb / 1024;
+      const mb = (kb: number | undefined) => (kb === undefined ? '?' : (kb / 1024).toFixed(0));
       console.log(
         `one plate: ${count} rows in ${seconds.toFixed(0)} s (${(count / seconds).toFixed(0)} rows/s), ` +
-          `peak RSS ${peakMb.toFixed(0)} MB (VmHWM polled every 100 ms), exit ${result.code}`,
+          `peak RSS ${peakMb.toFixed(0)} MB (VmHWM polled every 100 ms); ` +
+          `${mb(sendingPeakKb)} MB when the last row went through at ${sendingSeconds?.toFixed(0) ?? '?'} s, ` +
+          `the rest while writing the reports; exit ${result.code}`,
       );
       expect(result.code, result.stderr.slice(-2000)).toBe(0);
       expect(latestSummary(install.reports, 'en-bil.csv')).toMatchObject({
@@ -56,6 +69,20 @@ describe('one plate, a million rows (soak)', () => {
     }
   });
 });
+
+/** Rows through so far, read through a connection of the test's own. */
+function okRows(state: string): number {
+  try {
+    const db = new DatabaseSync(join(state, 'ledger.sqlite'), { readOnly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM rows WHERE status = 'ok'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
 
 /** The process's own high-water mark of resident memory, 0 once it has gone. */
 function highWaterMarkKb(pid: number): number {
