@@ -639,9 +639,10 @@ export class Ledger {
 
   // ---- read back ----
 
-  counts(fileId: number): OutcomeCounts & { pending: number } {
+  counts(fileId: number): OutcomeCounts & { pending: number; superseded: number } {
     const rows = this.#stmts.counts.all(fileId) as unknown as { status: RowStatus; n: number }[];
-    const counts = { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
+    const { n: superseded } = this.#stmts.supersededCount.get(fileId) as { n: number };
+    const counts = { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0, pending: 0, superseded };
     for (const { status, n } of rows) {
       counts.rows += n;
       if (status === 'pending' || status === 'sending') {
@@ -899,6 +900,9 @@ function prepareStatements(db: DatabaseSync) {
     givenUp: p(`SELECT count(*) AS n FROM rows
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs >= ?`),
     counts: p('SELECT status, count(*) AS n FROM rows WHERE file_id = ? GROUP BY status'),
+    supersededCount: p(
+      "SELECT count(*) AS n FROM rows WHERE file_id = ? AND status = 'skipped' AND superseded_by IS NOT NULL",
+    ),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
       JOIN files f ON f.id = r.file_id ${ROW_JOINS}
       WHERE r.plate = ? ORDER BY r.id DESC LIMIT ?`),

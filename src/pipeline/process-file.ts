@@ -209,6 +209,7 @@ async function finish(
       runFinishedAt: new Date(),
       counts,
       pending: counts.pending,
+      superseded: counts.superseded,
       givenUp: ledger.givenUpCount(fileId, context.maxRuns),
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),

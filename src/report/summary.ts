@@ -17,6 +17,8 @@ export interface ReportSummary {
   readonly skipped: number;
   /** How many of `failed` were never tried. */
   readonly pending: number;
+  /** How many of `skipped` were taken over by a newer file that repeats their change. */
+  readonly superseded: number;
   readonly error?: string;
   /** File names (not paths) in the same folder. */
   readonly report: string;
@@ -58,6 +60,7 @@ export function buildSummary(input: ReportInput, report: string, retry: string |
     invalid: counts.invalid,
     skipped: counts.skipped,
     pending: input.pending,
+    superseded: input.superseded ?? 0,
     ...(file.error ? { error: file.error } : {}),
     report,
     retry,

@@ -11,6 +11,8 @@ export interface ReportInput {
   readonly counts: OutcomeCounts;
   /** How many of `counts.failed` were never tried (left pending, e.g. after the circuit breaker opened). */
   readonly pending: number;
+  /** How many of `counts.skipped` a newer file superseded (it repeats their change). Default 0. */
+  readonly superseded?: number;
   /** How many of `counts.failed` have used up their automatic retries and need a person. */
   readonly givenUp?: number;
   /**

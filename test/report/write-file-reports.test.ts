@@ -259,6 +259,7 @@ describe('writeFileReports', () => {
       invalid: 1,
       skipped: 1,
       pending: 1,
+      superseded: 0,
       report: 'flåte.2025-03-04T09-00-01.xlsx',
       retry: 'flåte.2025-03-04T09-00-01.igjen.csv',
     });

@@ -70,6 +70,7 @@ describe('the same change in two files is applied once', () => {
     expect(latestSummary(harness.reports, 'mars.csv')).toMatchObject({
       rows: 3,
       skipped: 3,
+      superseded: 3,
       failed: 0,
       ok: 0,
     });
