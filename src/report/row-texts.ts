@@ -29,8 +29,13 @@ export function failureText(row: LedgerRow): string {
     return row.errorMessage ? `${NOT_SENT_YET} (forrige feil: ${row.errorMessage})` : NOT_SENT_YET;
   }
   if (row.status === 'sending') return row.errorMessage ?? NO_ANSWER;
-  return row.errorMessage ?? row.errorCode ?? 'Teknisk feil';
+  const failure = row.errorMessage ?? row.errorCode ?? 'Teknisk feil';
+  // Staff who see only "failed" might make the change by hand, or drop the row again: it may well be done.
+  return row.maybeSent ? `${failure} – ${MAYBE_THROUGH}` : failure;
 }
+
+export const MAYBE_THROUGH =
+  'kan likevel ha gått gjennom; neste kjøring sender den igjen og regner «allerede slik» som vellykket';
 
 function merknadText(kode: string, beskrivelse: string): string {
   return beskrivelse ? `${beskrivelse} (${kode})` : kode;

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
@@ -43,6 +44,9 @@ describe('a change whose answer was lost counts as done in a later run', () => {
       const first = await harness.run(env);
       expect(first.exitCode).toBe(1);
       expect(latestSummary(harness.reports, 'tapt.csv')).toMatchObject({ rows: 12, ok: 0, failed: 12 });
+      // The retry file says so, lest staff make the change again by hand.
+      const retry = readdirSync(harness.reports).find((name) => name.endsWith('.igjen.csv')) ?? '';
+      expect(readFileSync(join(harness.reports, retry), 'latin1')).toContain('kan likevel ha g');
       // Every change reached the register, though the run heard of none (a slow one after the client gave up).
       await sleep(faults.slowMs ?? 0);
       await simulatorQuiet(sim, 100);
