@@ -123,7 +123,9 @@ async function openState(
     if (error instanceof RunLockedError) throw error;
     // A folder that is full or not writable gets the same message whichever step met it.
     if (error instanceof LedgerGuardError)
-      throw (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error;
+      throw (
+        (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error
+      );
     throw asSurroundingsError(error, 'state', settings.state) ?? error;
   }
 }
@@ -161,17 +163,19 @@ async function runLocked(
     return { files: [], exitCode: waiting ? 1 : 0 };
   }
 
-  // Work per fleet owner, oldest first: what an earlier run left, then what is waiting in the inbox.
-  const lanes = new Map<string, { fileIds: number[]; inbox: InboxFile[] }>();
+  const lanes = new Map<string, Lane>();
   const laneOf = (owner: string) => {
     let lane = lanes.get(owner);
     if (!lane) {
-      lane = { fileIds: [], inbox: [] };
+      lane = { unread: [], inbox: [], fileIds: [] };
       lanes.set(owner, lane);
     }
     return lane;
   };
-  for (const fileId of [...resumed, ...retries]) laneOf(ledger.file(fileId).owner).fileIds.push(fileId);
+  for (const fileId of [...resumed, ...retries]) {
+    const file = ledger.file(fileId);
+    (file.status === 'reading' ? laneOf(file.owner).unread : laneOf(file.owner).fileIds).push(fileId);
+  }
   for (const file of ready) laneOf(file.owner).inbox.push(file);
 
   // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
@@ -229,7 +233,7 @@ async function runLocked(
     stop(error.notice);
   };
 
-  const runLane = async (owner: string, lane: { fileIds: number[]; inbox: InboxFile[] }) => {
+  const runLane = async (owner: string, lane: Lane) => {
     // An owner whose access fails stops alone; its files keep their rows for the next run.
     const stopOwner = new AbortController();
     let ownerReason: string | undefined;
@@ -257,6 +261,10 @@ async function runLocked(
       stopReason: () => ownerReason ?? stopReason,
       onRowDone: hooks.onRowDone ?? (() => {}),
       onRowsQueued: hooks.onRowsQueued ?? (() => {}),
+      // An older file whose rows a newer one superseded gets its report written again, later in this lane.
+      onSuperseded: (fileId) => {
+        if (!lane.fileIds.includes(fileId)) lane.fileIds.push(fileId);
+      },
     };
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
@@ -290,13 +298,13 @@ async function runLocked(
       hooks.onFileDone?.(result);
       logFileResult(logger, ledger, result, settings.maxRuns);
     };
-    for (const fileId of lane.fileIds) {
+    for (const fileId of lane.unread) {
       if (terminate.aborted || surroundings) return;
       await work(fileId);
     }
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
-      if (terminate.aborted || stopAll.signal.aborted) return;
+      if (terminate.aborted || stopAll.signal.aborted) break;
       let taken: Awaited<ReturnType<typeof takeFile>>;
       try {
         taken = await takeFile(ledger, settings, file, { restMs });
@@ -314,6 +322,11 @@ async function runLocked(
         );
       }
     }
+    // Grows while it is walked: files superseded by the ones above are added.
+    for (const fileId of lane.fileIds) {
+      if (terminate.aborted || surroundings) return;
+      await work(fileId);
+    }
   };
 
   // Owners run side by side, sharing the request slots in turn; each owner's files go one after another.
@@ -330,6 +343,19 @@ async function runLocked(
     ...(reason ? { stopReason: reason } : {}),
     ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
   };
+}
+
+/**
+ * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the
+ * ledger yet, so nothing newer can be weighed against them), then the inbox, then the files whose rows are all
+ * in the ledger and some still open (interrupted, or waiting for a retry). The inbox goes before those retries
+ * so that a newer file repeating their open rows (a retry file dropped early) supersedes them before they are
+ * sent again; a newer row that does not repeat them waits for them (`dispatch.ts`), so order holds either way.
+ */
+interface Lane {
+  readonly unread: number[];
+  readonly inbox: InboxFile[];
+  readonly fileIds: number[];
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */
