@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import type { LedgerAction } from './commands/ledger.ts';
 import { NORWEGIAN_TITLES, norwegianError } from './commands/norwegian-help.ts';
 import { version } from './version.ts';
 
@@ -121,6 +122,31 @@ export function buildProgram(): Command {
     .action(async (plate: string, options: { state?: string; json?: boolean; envFile?: string }) => {
       const { historyCommand } = await import('./commands/history.ts');
       process.exitCode = await historyCommand(plate, options);
+    });
+
+  program
+    .command('ledger')
+    .description(
+      'Answer a run that refused a missing or damaged ledger: restore its backup, keep it as it is, or start afresh.',
+    )
+    .addArgument(new Argument('<action>', 'restore, keep or new').choices(['restore', 'keep', 'new']))
+    .option('--state <dir>', 'folder of the ledger (LEASINGTAKER_STATE, default ./state)')
+    .option(
+      '--archive <dir>',
+      'folder of the archive and the backup (LEASINGTAKER_ARCHIVE, default ./archive)',
+    )
+    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
+    .addHelpText(
+      'after',
+      "\n  restore  put the backup the job keeps beside the archive in the ledger's place\n" +
+        '  keep     go on with the ledger as it is (its last changes were lost with its -wal file)\n' +
+        '  new      start afresh with an empty ledger: rows waiting for a retry are forgotten\n' +
+        'The ledger that was there is kept aside, never deleted. Exit 0 when done, 1 while a run holds the lock,\n' +
+        '2 when it cannot be done. See README.md, "The ledger: backup and restore".',
+    )
+    .action(async (action: LedgerAction, options: { state?: string; archive?: string; envFile?: string }) => {
+      const { ledgerCommand } = await import('./commands/ledger.ts');
+      process.exitCode = await ledgerCommand(action, options);
     });
 
   program

@@ -82,7 +82,18 @@ export type SendResult = (
       readonly merknader?: readonly Merknad[];
     }
   | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[] }
-  | { readonly kind: 'failed'; readonly status?: number; readonly code: string; readonly message: string }
+  | {
+      readonly kind: 'failed';
+      readonly status?: number;
+      readonly code: string;
+      readonly message: string;
+      /**
+       * Whether one of the attempts (or, with `maybeSentBefore`, an earlier run's) may have reached the API and
+       * changed the register: a reply lost after sending, a timeout, a 5xx. The caller keeps this across runs,
+       * so that a later resend's "already so" counts as done.
+       */
+      readonly maybeReached: boolean;
+    }
 ) & {
   /** Requests sent to the API for this row. */
   readonly attempts: number;
@@ -214,7 +225,13 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
         const problem = describeNetworkError(error);
         if (problem.mayHaveReached) maybeReached = true;
         if (!problem.retry || countedAttempts >= maxAttempts) {
-          return { kind: 'failed', code: problem.code, message: problem.message(attempts), attempts };
+          return {
+            kind: 'failed',
+            code: problem.code,
+            message: problem.message(attempts),
+            maybeReached,
+            attempts,
+          };
         }
         await pause(countedAttempts, problem.code, backoffDelay(countedAttempts, backoff), false, signal);
         continue;
@@ -238,7 +255,17 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
           }
           return { kind: 'stopped', merknader: reply.merknader, attempts };
         case 'failed':
-          return { kind: 'failed', status: reply.status, code: reply.code, message: reply.message, attempts };
+          // A 4xx is a refusal of the request as sent; anything else (a 500 after the work was done, a 200 we
+          // can't read) may have changed the register.
+          if (status < 400 || status >= 500) maybeReached = true;
+          return {
+            kind: 'failed',
+            status: reply.status,
+            code: reply.code,
+            message: reply.message,
+            maybeReached,
+            attempts,
+          };
         case 'unauthorized':
           // Most likely the token expired or was revoked early; other workers may have met the same 401, and
           // invalidate() makes them share one refresh. A second 401 with a fresh token is not about the token.
@@ -250,6 +277,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
               code: 'UNAUTHORIZED',
               message:
                 'HTTP 401 to ganger, den andre med nytt token: sjekk at virksomheten har tilgang til API-et og scopet (MASKINPORTEN_SCOPE)',
+              maybeReached,
               attempts,
             };
           }
@@ -266,6 +294,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
               status,
               code: `HTTP_${status}`,
               message: `Leasingtaker-API-et svarte HTTP ${status} (${attempts} forsøk)`,
+              maybeReached,
               attempts,
             };
           }

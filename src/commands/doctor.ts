@@ -113,6 +113,9 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
   const lock = await checkLock(config.state);
   say(lock.verdict, `Run lock: ${lock.text}`);
 
+  const { checkLedger } = await import('./doctor-ledger.ts');
+  for (const line of checkLedger(config.state, config.archive)) say(line.verdict, line.text);
+
   for (const line of await diskSpace(folders.map(([label, , path]) => [label, path])))
     say(line.verdict, line.text);
 

@@ -22,6 +22,9 @@ export interface HistoryEntry {
   readonly details: string;
 }
 
+/** Rows shown at most: a plate may have a million (a file that names only it), too many to print or hold. */
+const HISTORY_LIMIT = 1_000;
+
 /**
  * `leasingtaker history PLATE`: what the ledger knows about a vehicle, oldest first, for the staff member who
  * asks "did we register the lessee on CU10001 in March?". Needs only the state folder, no Maskinporten
@@ -48,23 +51,35 @@ export async function historyCommand(
   const parsed = parseKjennemerke(plate);
   // A plate that does not parse is looked up as written: invalid rows are recorded with the cell as it was.
   const key = parsed.ok ? parsed.value : plate.trim();
-  const ledger = Ledger.open(state);
   let entries: HistoryEntry[];
+  let total: number;
   try {
-    entries = ledger.history(key).map(toEntry);
-  } finally {
-    ledger.close();
+    const ledger = Ledger.openReadOnly(state);
+    try {
+      const rows = ledger.history(key, HISTORY_LIMIT);
+      entries = rows.map(toEntry);
+      total = rows.total;
+    } finally {
+      ledger.close();
+    }
+  } catch (error) {
+    // SQLite's own words ("file is not a database", "database disk image is malformed"), and what to do.
+    printError(
+      `The ledger in ${state} cannot be read: it is damaged (${(error as Error).message}).\n` +
+        'Run `leasingtaker doctor`; the next run restores it from its backup or says what to do.\n',
+    );
+    return 2;
   }
 
   if (options.json) {
-    print(`${JSON.stringify({ kjennemerke: key, rows: entries }, null, 2)}\n`);
+    print(`${JSON.stringify({ kjennemerke: key, total, rows: entries }, null, 2)}\n`);
   } else if (entries.length === 0) {
     print(
       `The ledger has no row for ${key}.${parsed.ok ? '' : ` (${parsed.reason}.)`}\n` +
         'Files are recorded from the day they are taken from the inbox; check the spelling of the plate.\n',
     );
   } else {
-    print(describe(key, entries));
+    print(describe(key, entries, total));
   }
   return entries.length > 0 ? 0 : 1;
 }
@@ -102,6 +117,9 @@ function details(row: LedgerRow): string {
     case 'skipped':
       if (row.skipReason === 'hidden')
         return 'hidden in the workbook (filtered out or hidden by hand): not sent';
+      if (row.supersededBy) {
+        return `superseded by ${row.supersededBy.file}, row ${row.supersededBy.rowNumber}, which repeats it`;
+      }
       return row.skippedBecauseOf
         ? `the same change went through in ${row.skippedBecauseOf.file}, row ${row.skippedBecauseOf.rowNumber}, ${localTime(row.skippedBecauseOf.at)}`
         : 'the same change went through before';
@@ -138,7 +156,7 @@ function ownText(message: string): string {
   return /^HTTP \d{3}(?::|$)/.test(message) ? '' : message;
 }
 
-function describe(plate: string, entries: readonly HistoryEntry[]): string {
+function describe(plate: string, entries: readonly HistoryEntry[], total: number): string {
   const header = ['time', 'file', 'row', 'handling', 'outcome', 'attempts', 'details'];
   const lines = entries.map((entry) => [
     localTime(entry.at),
@@ -165,7 +183,8 @@ function describe(plate: string, entries: readonly HistoryEntry[]): string {
       .trimEnd();
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    `${plate}: ${entries.length} row(s) in the ledger, oldest first (times in ${zone}).\n\n` +
+    `${plate}: ${total} row(s) in the ledger` +
+    `${total > entries.length ? `; the latest ${entries.length}` : ''}, oldest first (times in ${zone}).\n\n` +
     [format(header), ...lines.map(format)].join('\n') +
     '\n'
   );

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiConfigError } from '../api/client.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
@@ -83,7 +84,11 @@ export async function runWithConfig(
       logger.info(error.message);
       return { files: [], exitCode: 0, stopReason: error.message };
     }
-    if (error instanceof MaskinportenError || error instanceof ApiConfigError) {
+    if (
+      error instanceof MaskinportenError ||
+      error instanceof ApiConfigError ||
+      error instanceof LedgerGuardError
+    ) {
       logger.error(error.message);
       result = { files: [], exitCode: 2, stopReason: error.message };
     } else if (error instanceof SurroundingsError) {

@@ -69,6 +69,10 @@ CREATE INDEX IF NOT EXISTS rows_file_plate ON rows(file_id, plate, row_number);
 -- The queue (rows of a file after a cursor, by id) and the reader's lead (max id of a file): without it both scan
 -- every row of the file, which made a 1,000,000-row file slower with every claim.
 CREATE INDEX IF NOT EXISTS rows_by_file ON rows(file_id, id);
+-- Open rows of a plate in files older than one: what a newer file's row supersedes or waits for. Partial, so a
+-- plate's million done rows are not in it; the queries repeat its WHERE to use it.
+CREATE INDEX IF NOT EXISTS rows_open_by_plate ON rows(plate, file_id, row_number)
+  WHERE status IN ('pending', 'sending', 'failed');
 `;
 
 export interface NewFile {
@@ -104,12 +108,31 @@ export type RowOutcome =
       readonly code: string;
       readonly message: string;
       readonly attempts: number;
+      /** An attempt may have reached the API: the row stays "maybe sent" in every later run. Default false. */
+      readonly maybeSent?: boolean;
     };
 
 /** The last accepted row of the same plate earlier in the same file, for duplicate and conflict checks. */
 export interface PreviousRow {
   readonly rowNumber: number;
   readonly request: LeasingtakerRequest;
+}
+
+/** A row a newer row superseded, as a later row of the newer file may take it over. */
+export interface SupersededRow {
+  readonly id: number;
+  readonly handling: Handling;
+  readonly identityHash: string;
+  readonly maybeSent: boolean;
+}
+
+/** An open row (pending, sending or failed) of an older file of the same owner. */
+export interface OpenRow {
+  readonly id: number;
+  readonly fileId: number;
+  readonly file: string;
+  readonly rowNumber: number;
+  readonly maybeSent: boolean;
 }
 
 export interface EarlierSuccess {
@@ -169,6 +192,15 @@ export class Ledger {
     migrate(db);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', String(SCHEMA_VERSION));
     return new Ledger(db);
+  }
+
+  /**
+   * Opens an existing ledger for reading only (`history`). A connection that may write and closes last folds
+   * the WAL into the file and deletes it; after a killed run, the next run would take that for a lost WAL
+   * (src/ledger/guard.ts). A reader never does.
+   */
+  static openReadOnly(stateDir: string): Ledger {
+    return new Ledger(new DatabaseSync(join(stateDir, 'ledger.sqlite'), { readOnly: true, timeout: 5000 }));
   }
 
   /** An in-memory ledger for `validate`, which records nothing durable but checks duplicates the same way. */
@@ -408,8 +440,8 @@ export class Ledger {
     request: LeasingtakerRequest,
     cells: readonly string[],
     skippedBecauseOf?: number,
-  ): void {
-    this.#stmts.insertRow.run(
+  ): number {
+    const result = this.#stmts.insertRow.run(
       fileId,
       rowNumber,
       request.kjennemerke,
@@ -422,6 +454,84 @@ export class Ledger {
       skippedBecauseOf ?? null,
       nowIso(),
     );
+    return Number(result.lastInsertRowid);
+  }
+
+  // ---- superseding: a newer file repeating what an older one still holds open ----
+
+  /**
+   * The first open row, in file order, of an older file of the same owner with the same change (plate, handling,
+   * lessee) as `request`: the row a newer file's row supersedes.
+   */
+  repeatedOpenRow(fileId: number, request: LeasingtakerRequest): OpenRow | undefined {
+    const row = this.#stmts.repeatedOpen.get(
+      request.kjennemerke,
+      fileId,
+      fileId,
+      request.handling,
+      this.identityHash(request.leasingtakerId),
+    ) as OpenRowRow | undefined;
+    return row && toOpenRow(row);
+  }
+
+  /**
+   * The first open row of the plate in an older file of the same owner, in file order: a newer file's row of
+   * the plate waits for it. Rows that have had `maxRuns` runs are left for a person and hold nothing back.
+   */
+  olderOpenRow(fileId: number, plate: string, maxRuns = Number.MAX_SAFE_INTEGER): OpenRow | undefined {
+    const row = this.#stmts.olderOpen.get(plate, fileId, maxRuns, fileId) as OpenRowRow | undefined;
+    return row && toOpenRow(row);
+  }
+
+  /** Whether any older file of the same owner holds an open row that is still retried. */
+  hasOlderOpenRows(fileId: number, maxRuns = Number.MAX_SAFE_INTEGER): boolean {
+    return this.#stmts.anyOlderOpen.get(fileId, maxRuns, fileId) !== undefined;
+  }
+
+  /**
+   * Closes `from` and every open row of its plate after it (in its file and in files up to `newerFileId`) as
+   * superseded by the newer row `byRowId`: status skipped, with `superseded_by`. Returns the files touched, and
+   * the first `keep` rows closed after `from` (in file order), which later rows of the newer file may take over
+   * (`repoint`).
+   */
+  supersede(
+    from: OpenRow,
+    byRowId: number,
+    plate: string,
+    newerFileId: number,
+    keep = 1_000,
+  ): { files: number[]; after: SupersededRow[] } {
+    const args = [plate, newerFileId, from.fileId, from.fileId, from.rowNumber, newerFileId] as const;
+    const files = (this.#stmts.supersededFiles.all(...args) as { file_id: number }[]).map((r) => r.file_id);
+    const after = (
+      this.#stmts.supersededRows.all(...args, from.id, keep) as {
+        id: number;
+        handling: Handling;
+        identity_hash: string;
+        maybe_sent: number;
+        status: RowStatus;
+      }[]
+    ).map((row) => ({
+      id: row.id,
+      handling: row.handling,
+      identityHash: row.identity_hash,
+      maybeSent: row.maybe_sent === 1 || row.status === 'sending',
+    }));
+    this.#stmts.supersede.run(byRowId, nowIso(), ...args);
+    // A finished file is unfinished again until its report says what became of these rows: a run killed
+    // before writing it leaves the file to the next run, like any file whose report is not out.
+    for (const id of files) this.#stmts.reopenSuperseded.run(id);
+    return { files, after };
+  }
+
+  /** A superseded row is taken over by a later row of the newer file that makes the same change. */
+  repoint(rowId: number, byRowId: number): void {
+    this.#stmts.repoint.run(byRowId, rowId);
+  }
+
+  /** The row may have reached the API before (as the row it supersedes may have): "already so" then counts as ok. */
+  markMaybeSent(rowId: number): void {
+    this.#stmts.markMaybeSent.run(rowId);
   }
 
   addInvalidRow(
@@ -482,15 +592,21 @@ export class Ledger {
         plate: string;
         request: string;
         status: RowStatus;
+        maybe_sent: number;
       }[];
       const last = rows.at(-1);
-      if (last) this.#stmts.markSendingRange.run(nowIso(), fileId, afterId, last.id, maxRuns);
+      if (last) {
+        // A row still `sending` was left so by a run that died: it stays maybe sent, whatever becomes of it now
+        // (held behind a failed row and left pending, say).
+        this.#stmts.markMaybeSentRange.run(fileId, afterId, last.id, maxRuns);
+        this.#stmts.markSendingRange.run(nowIso(), fileId, afterId, last.id, maxRuns);
+      }
       return rows.map((row) => ({
         id: row.id,
         rowNumber: row.row_number,
         plate: row.plate,
         request: JSON.parse(row.request) as LeasingtakerRequest,
-        maybeSentBefore: row.status === 'sending',
+        maybeSentBefore: row.status === 'sending' || row.maybe_sent === 1,
       }));
     });
   }
@@ -573,6 +689,7 @@ export class Ledger {
           at,
           rowId,
         );
+        if (outcome.maybeSent === true) this.#stmts.markMaybeSent.run(rowId);
         return;
     }
   }
@@ -602,9 +719,10 @@ export class Ledger {
 
   // ---- read back ----
 
-  counts(fileId: number): OutcomeCounts & { pending: number } {
+  counts(fileId: number): OutcomeCounts & { pending: number; superseded: number } {
     const rows = this.#stmts.counts.all(fileId) as unknown as { status: RowStatus; n: number }[];
-    const counts = { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
+    const { n: superseded } = this.#stmts.supersededCount.get(fileId) as { n: number };
+    const counts = { rows: 0, ok: 0, stopped: 0, failed: 0, invalid: 0, skipped: 0, pending: 0, superseded };
     for (const { status, n } of rows) {
       counts.rows += n;
       if (status === 'pending' || status === 'sending') {
@@ -645,19 +763,28 @@ export class Ledger {
   /** Lazily, in row order: a report of 200,000 rows never holds them all. */
   *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
     const placeholders = statuses.map(() => '?').join(', ');
-    const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r
-      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+    const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r ${ROW_JOINS}
       WHERE r.file_id = ? AND r.status IN (${placeholders}) ORDER BY r.row_number`);
     for (const row of statement.iterate(fileId, ...statuses) as Iterable<RowRow>) yield toLedgerRow(row);
   }
 
-  /** Everything the ledger knows about a plate, oldest first, for `leasingtaker history`. */
-  history(plate: string): (LedgerRow & { file: string; owner: string })[] {
-    const rows = this.#stmts.historyOfPlate.all(plate) as unknown as (RowRow & {
+  /**
+   * What the ledger knows about a plate, oldest first, for `leasingtaker history`: its latest `limit` rows (a
+   * plate may have a million, from a file that names only it) and how many it has in all.
+   */
+  history(
+    plate: string,
+    limit = Number.MAX_SAFE_INTEGER,
+  ): (LedgerRow & { file: string; owner: string })[] & { total: number } {
+    const rows = this.#stmts.historyOfPlate.all(plate, limit) as unknown as (RowRow & {
       file_name: string;
       owner: string;
     })[];
-    return rows.map((row) => ({ ...toLedgerRow(row), file: row.file_name, owner: row.owner }));
+    const entries = rows
+      .reverse()
+      .map((row) => ({ ...toLedgerRow(row), file: row.file_name, owner: row.owner }));
+    const { n } = this.#stmts.rowsOfPlate.get(plate) as { n: number };
+    return Object.assign(entries, { total: n });
   }
 
   /**
@@ -734,7 +861,30 @@ interface RowRow {
   skipped_row: number | null;
   skipped_at: string | null;
   skip_reason: string | null;
+  superseded_file: string | null;
+  superseded_row: number | null;
+  maybe_sent: number;
   updated_at: string;
+}
+
+interface OpenRowRow {
+  id: number;
+  file_id: number;
+  name: string;
+  row_number: number;
+  maybe_sent: number;
+  status: RowStatus;
+}
+
+function toOpenRow(row: OpenRowRow): OpenRow {
+  return {
+    id: row.id,
+    fileId: row.file_id,
+    file: row.name,
+    rowNumber: row.row_number,
+    // Left `sending` by a run that died: it may have reached the API, though not marked so yet.
+    maybeSent: row.maybe_sent === 1 || row.status === 'sending',
+  };
 }
 
 function toFileRecord(row: FileRow): FileRecord {
@@ -778,6 +928,11 @@ function toLedgerRow(row: RowRow): LedgerRow {
       row.skipped_file !== null && row.skipped_row !== null && row.skipped_at !== null
         ? { file: row.skipped_file, rowNumber: row.skipped_row, at: row.skipped_at }
         : null,
+    supersededBy:
+      row.superseded_file !== null && row.superseded_row !== null
+        ? { file: row.superseded_file, rowNumber: row.superseded_row }
+        : null,
+    maybeSent: row.maybe_sent === 1,
     updatedAt: row.updated_at,
     ...(row.skip_reason === 'hidden' ? { skipReason: 'hidden' as const } : {}),
   };
@@ -785,7 +940,11 @@ function toLedgerRow(row: RowRow): LedgerRow {
 
 const ROW_COLUMNS = `r.file_id, r.row_number, r.plate, r.handling, r.cells, r.status, r.attempts, r.runs,
   r.http_status, r.error_code, r.error_message, r.answer, r.already_so, r.merknader, r.problems, r.updated_at,
-  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at, r.skip_reason`;
+  sf.name AS skipped_file, s.row_number AS skipped_row, s.updated_at AS skipped_at,
+  nf.name AS superseded_file, n.row_number AS superseded_row, r.maybe_sent, r.skip_reason`;
+/** The joins ROW_COLUMNS reads from: the row a skipped row repeats, and the row that superseded it. */
+const ROW_JOINS = `LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
+  LEFT JOIN rows n ON n.id = r.superseded_by LEFT JOIN files nf ON nf.id = n.file_id`;
 
 function prepareStatements(db: DatabaseSync) {
   const p = (sql: string): StatementSync => db.prepare(sql);
@@ -835,10 +994,45 @@ function prepareStatements(db: DatabaseSync) {
     insertHiddenRow: p(`INSERT OR IGNORE INTO rows
       (file_id, row_number, plate, handling, cells, status, skip_reason, updated_at)
       VALUES (?, ?, ?, ?, ?, 'skipped', 'hidden', ?)`),
-    queued: p(`SELECT id, row_number, plate, request, status FROM rows
+    queued: p(`SELECT id, row_number, plate, request, status, maybe_sent FROM rows
       WHERE file_id = ? AND id > ? AND status IN ('pending', 'sending') AND runs < ? ORDER BY id LIMIT ?`),
     markSendingRange: p(`UPDATE rows SET status = 'sending', updated_at = ?
       WHERE file_id = ? AND id > ? AND id <= ? AND status = 'pending' AND runs < ?`),
+    repeatedOpen: p(`SELECT r.id, r.file_id, f.name, r.row_number, r.maybe_sent, r.status FROM rows r
+      JOIN files f ON f.id = r.file_id
+      WHERE r.plate = ? AND r.file_id < ? AND r.status IN ('pending', 'sending', 'failed')
+        AND f.owner = (SELECT owner FROM files WHERE id = ?) AND r.handling = ? AND r.identity_hash = ?
+      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    olderOpen: p(`SELECT r.id, r.file_id, f.name, r.row_number, r.maybe_sent, r.status FROM rows r
+      JOIN files f ON f.id = r.file_id
+      WHERE r.plate = ? AND r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
+        AND f.owner = (SELECT owner FROM files WHERE id = ?)
+      ORDER BY r.file_id, r.row_number LIMIT 1`),
+    // Through the partial index, which holds open rows only: by file, SQLite would walk every older row.
+    anyOlderOpen: p(`SELECT 1 FROM rows r INDEXED BY rows_open_by_plate JOIN files f ON f.id = r.file_id
+      WHERE r.file_id < ? AND r.status IN ('pending', 'sending', 'failed') AND r.runs < ?
+        AND f.owner = (SELECT owner FROM files WHERE id = ?) LIMIT 1`),
+    supersededFiles: p(`SELECT DISTINCT file_id FROM rows
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))`),
+    // A row still `sending` keeps that it may have reached the API once its status says skipped.
+    supersede: p(`UPDATE rows SET status = 'skipped', superseded_by = ?, updated_at = ?,
+        maybe_sent = CASE WHEN status = 'sending' THEN 1 ELSE maybe_sent END
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))`),
+    supersededRows: p(`SELECT id, handling, identity_hash, maybe_sent, status FROM rows
+      WHERE plate = ? AND file_id < ? AND status IN ('pending', 'sending', 'failed')
+        AND (file_id > ? OR (file_id = ? AND row_number >= ?))
+        AND file_id IN (SELECT id FROM files WHERE owner = (SELECT owner FROM files WHERE id = ?))
+        AND id <> ?
+      ORDER BY file_id, row_number LIMIT ?`),
+    repoint: p('UPDATE rows SET superseded_by = ? WHERE id = ?'),
+    reopenSuperseded: p("UPDATE files SET status = 'sending' WHERE id = ? AND status = 'done'"),
+    markMaybeSentRange: p(`UPDATE rows SET maybe_sent = 1
+      WHERE file_id = ? AND id > ? AND id <= ? AND status = 'sending' AND runs < ?`),
+    markMaybeSent: p('UPDATE rows SET maybe_sent = 1 WHERE id = ?'),
     recordOutcome: p(`UPDATE rows SET status = ?, attempts = attempts + ?, runs = runs + 1, http_status = ?,
       error_code = ?, error_message = ?, answer = ?, already_so = ?, merknader = ?, updated_at = ? WHERE id = ?`),
     release: p("UPDATE rows SET status = 'pending' WHERE id = ? AND status = 'sending'"),
@@ -852,10 +1046,13 @@ function prepareStatements(db: DatabaseSync) {
     hiddenCount: p("SELECT count(*) AS n FROM rows WHERE file_id = ? AND skip_reason = 'hidden'"),
     waitingInFile: p(`SELECT count(*) AS n FROM rows
       WHERE file_id = ? AND status IN ('failed', 'pending', 'sending') AND runs < ?`),
+    supersededCount: p(
+      "SELECT count(*) AS n FROM rows WHERE file_id = ? AND status = 'skipped' AND superseded_by IS NOT NULL",
+    ),
     historyOfPlate: p(`SELECT ${ROW_COLUMNS}, f.name AS file_name, f.owner AS owner FROM rows r
-      JOIN files f ON f.id = r.file_id
-      LEFT JOIN rows s ON s.id = r.skipped_of LEFT JOIN files sf ON sf.id = s.file_id
-      WHERE r.plate = ? ORDER BY r.id`),
+      JOIN files f ON f.id = r.file_id ${ROW_JOINS}
+      WHERE r.plate = ? ORDER BY r.id DESC LIMIT ?`),
+    rowsOfPlate: p('SELECT count(*) AS n FROM rows WHERE plate = ?'),
     filesToPurge: p(`SELECT id FROM files WHERE purged = 0 AND status IN ('done', 'unreadable')
       AND finished_at IS NOT NULL AND finished_at < ?`),
     // A merknad keeps its code (history and the reports' counts use it) and loses its text, which may name the

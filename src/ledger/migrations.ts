@@ -37,6 +37,11 @@ export const MIGRATIONS: readonly AddedColumn[] = [
   // Issue 14: where in the file the table was found, as JSON (FileLayout: sheet, sheets passed over, rows above
   // the header), for the report's Oppsummering.
   { table: 'files', column: 'layout', definition: 'TEXT' },
+  // A row that may have reached the API (a lost reply, a 5xx, a kill while in flight) stays "maybe sent" in
+  // every later run, so that its resend's "already so" merknad counts as done (issue 13.2).
+  { table: 'rows', column: 'maybe_sent', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  // A row closed because a newer file repeats its change: the id of that newer row (issue 13.5).
+  { table: 'rows', column: 'superseded_by', definition: 'INTEGER' },
 ];
 // ---- end of MIGRATIONS ----
 

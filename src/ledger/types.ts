@@ -77,6 +77,10 @@ export interface LedgerRow {
     readonly rowNumber: number;
     readonly at: string;
   } | null;
+  /** For a row closed because a newer file repeats its change: that file and row (status skipped). */
+  readonly supersededBy?: { readonly file: string; readonly rowNumber: number } | null;
+  /** An attempt may have reached the API; a resend's "already so" then counts as ok. */
+  readonly maybeSent?: boolean;
   readonly updatedAt: string;
   /** Why a skipped row was skipped, when not because the same change went through before. */
   readonly skipReason?: 'hidden';

@@ -110,6 +110,7 @@ export function createApiSenders(
                 code: result.code,
                 message: result.message,
                 attempts: result.attempts,
+                maybeSent: result.maybeReached,
               };
           }
         },

@@ -62,14 +62,36 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const claimSize = Math.max(options.concurrency * 4, 256);
   /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
   const waiting = new Map<string, QueuedRow[]>();
-  /** Plates whose row failed in this run, with that row's number. */
-  const held = new Map<string, number>();
+  /** How many rows `waiting` holds in all: claimed, in memory, and not in the p-limit queue yet. */
+  let waitingRows = 0;
+  /** Plates held back in this run (a row failed, or an older file holds one open), with the reason. */
+  const held = new Map<string, string>();
+  // An older file of the same owner that still holds open rows (left for a retry later in this run or the next)
+  // holds back this file's rows of the same plates: a change must not overtake an earlier one of its vehicle.
+  // Asked once here, so files without such an older file pay nothing per row.
+  const olderFilesOpen = ledger.hasOlderOpenRows(fileId, options.maxRuns);
+  const heldBack = (plate: string): string | undefined => {
+    const reason = held.get(plate);
+    if (reason !== undefined || !olderFilesOpen) return reason;
+    const older = ledger.olderOpenRow(fileId, plate, options.maxRuns);
+    if (!older) return undefined;
+    const waits = `Venter på ${older.file}, rad ${older.rowNumber}, som ikke er gjennom ennå`;
+    held.set(plate, waits);
+    return waits;
+  };
   const running = new Set<Promise<void>>();
   /** Claimed from the queue (marked `sending`) but not handed to the API yet. */
   const unsent = new Set<number>();
   let cursor = 0;
   let wake: (() => void) | undefined;
-  const roomForMore = () => limit.activeCount + limit.pendingCount < options.concurrency * 2;
+  // Claimed rows held at most: a few batches, however the rows spread over plates. The p-limit queue alone is
+  // not the measure: in a file of one plate every claimed row but one waits behind its plate, and counting only
+  // the queue claimed the whole file into memory (a million rows: out of heap).
+  const maxClaimed = claimSize * 4;
+  const roomForMore = () => {
+    const inPool = limit.activeCount + limit.pendingCount;
+    return inPool < options.concurrency * 2 && inPool + waitingRows + claimSize <= maxClaimed;
+  };
 
   const start = (row: QueuedRow): void => {
     const task = limit(() => sendOne(row))
@@ -79,19 +101,26 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       })
       .then(() => {
         running.delete(task);
-        const next = waiting.get(row.plate)?.shift();
-        if (next && !signal.aborted) start(next);
-        else waiting.delete(row.plate);
+        const queue = waiting.get(row.plate);
+        const next = signal.aborted ? undefined : queue?.shift();
+        if (next) {
+          waitingRows -= 1;
+          start(next);
+        } else {
+          // After a stop the rows still waiting are dropped here; unsent ones go back to pending below.
+          waitingRows -= queue?.length ?? 0;
+          waiting.delete(row.plate);
+        }
         wake?.();
       });
     running.add(task);
   };
 
   const sendOne = async (row: QueuedRow): Promise<void> => {
-    const heldBy = held.get(row.plate);
+    const heldBy = heldBack(row.plate);
     if (heldBy !== undefined) {
       unsent.delete(row.id);
-      ledger.leavePending(row.id, `Venter på rad ${heldBy}, som feilet`);
+      ledger.leavePending(row.id, heldBy);
       return;
     }
     if (signal.aborted) return;
@@ -110,7 +139,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       throw error;
     }
     await ledger.recordOutcomeBatched(row.id, outcome);
-    if (outcome.kind === 'failed') held.set(row.plate, row.rowNumber);
+    if (outcome.kind === 'failed') held.set(row.plate, `Venter på rad ${row.rowNumber}, som feilet`);
     options.onRowDone(outcome.kind);
   };
 
@@ -148,8 +177,10 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       cursor = row.id;
       if (!row.maybeSentBefore) unsent.add(row.id);
       const queue = waiting.get(row.plate);
-      if (queue) queue.push(row);
-      else {
+      if (queue) {
+        queue.push(row);
+        waitingRows += 1;
+      } else {
         waiting.set(row.plate, []);
         start(row);
       }

@@ -3,7 +3,7 @@ import { checkAgainstPrevious, identityKey, type PlateLast } from '../domain/row
 import type { CheckedRow, ValidRow } from '../domain/types.ts';
 import { validateRow } from '../domain/validate-row.ts';
 import type { RawRow } from '../input/types.ts';
-import type { Ledger, PreviousRow } from '../ledger/ledger.ts';
+import type { Ledger, PreviousRow, SupersededRow } from '../ledger/ledger.ts';
 
 /** Rows written to the ledger per transaction: ~3 µs a row batched, against ~17 µs one by one. */
 const BATCH_SIZE = 256;
@@ -20,6 +20,8 @@ export interface IngestOptions {
   readonly room: () => Promise<void>;
   /** Called after each batch reaches the ledger with how many of its rows were queued for sending. */
   readonly onBatch: (queued: number) => void;
+  /** Told each older file whose open rows a row of this file superseded (its report must say so). */
+  readonly onSuperseded?: (fileId: number) => void;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface IngestOptions {
  */
 export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOptions): Promise<number> {
   const { ledger, fileId } = options;
+  const superseding = new Superseding();
   let batch: (CheckedRow | HiddenRow)[] = [];
   let total = 0;
   const flush = (): void => {
@@ -37,7 +40,7 @@ export async function ingestRows(rows: AsyncIterable<RawRow>, options: IngestOpt
     // Synchronous from BEGIN to COMMIT: no other task can slip its own writes into this transaction.
     let queued = 0;
     ledger.transaction(() => {
-      for (const row of rowsToWrite) if (record(options, row)) queued += 1;
+      for (const row of rowsToWrite) if (record(options, row, superseding)) queued += 1;
     });
     options.onBatch(queued);
   };
@@ -81,7 +84,7 @@ function hiddenRow(raw: RawRow, columns: ColumnMap): HiddenRow {
 }
 
 /** Records one row; true when it was queued for sending (not invalid, not skipped). */
-function record(options: IngestOptions, row: CheckedRow | HiddenRow): boolean {
+function record(options: IngestOptions, row: CheckedRow | HiddenRow, superseding: Superseding): boolean {
   const { ledger, fileId, columns } = options;
   if (row.kind === 'hidden') {
     ledger.addHiddenRow(fileId, row.rowNumber, row.plate, row.handling, row.cells);
@@ -99,16 +102,40 @@ function record(options: IngestOptions, row: CheckedRow | HiddenRow): boolean {
     ledger.addInvalidRow(fileId, row.rowNumber, plate, row.request.handling, [problem], row.cells);
     return false;
   }
+  // The same change still open in an older file (failed, pending, maybe sent: the retry file dropped before the
+  // original's automatic retry, say): this newer row takes its place, and that row and the plate's open rows
+  // after it are closed as superseded. The newer file is the later word on the plate from that change on.
+  const repeated = ledger.repeatedOpenRow(fileId, row.request);
   // A row whose change already went through in an earlier file, and is still the plate's latest state, is not
-  // sent again. Only when the file itself has no earlier row for the plate: within a file, order decides.
-  if (!previous) {
+  // sent again. Only when the file itself has no earlier row for the plate (within a file, order decides), and
+  // no older file still holds a change of the plate open (then the latest success is not the state yet).
+  if (!previous && !repeated) {
     const earlier = ledger.latestSuccessElsewhere(options.owner, plate, fileId);
-    if (earlier && isSameChange(ledger, earlier, row)) {
+    if (earlier && isSameChange(ledger, earlier, row) && !ledger.olderOpenRow(fileId, plate)) {
       ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells, earlier.rowId);
       return false;
     }
   }
-  ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+  const id = ledger.addValidRow(fileId, row.rowNumber, row.request, row.cells);
+  if (repeated) {
+    const closed = ledger.supersede(repeated, id, plate, fileId);
+    for (const older of closed.files) options.onSuperseded?.(older);
+    // The older row may have gone through: then so may "this" change have, and "already so" means done.
+    if (repeated.maybeSent) ledger.markMaybeSent(id);
+    superseding.remember(plate, closed.after);
+  } else if (superseding.has(plate)) {
+    // A later row of this file that makes the change of one of the rows closed above takes it over, so that
+    // "erstattet av <fil>, rad N" names the row that does the same.
+    const taken = superseding.take(
+      plate,
+      row.request.handling,
+      ledger.identityHash(row.request.leasingtakerId),
+    );
+    if (taken) {
+      ledger.repoint(taken.id, id);
+      if (taken.maybeSent) ledger.markMaybeSent(id);
+    }
+  }
   return true;
 }
 
@@ -130,4 +157,37 @@ function isSameChange(
     earlier.handling === row.request.handling &&
     earlier.identityHash === ledger.identityHash(row.request.leasingtakerId)
   );
+}
+
+/**
+ * Rows this file's rows superseded, per plate, for later rows of the file to take over. In memory, bounded: a
+ * thousand rows a plate (the ledger returns no more) and a thousand plates; past that a superseded row names
+ * the row that closed it instead of its counterpart, which is still true.
+ */
+class Superseding {
+  readonly #byPlate = new Map<string, SupersededRow[]>();
+
+  remember(plate: string, rows: readonly SupersededRow[]): void {
+    if (rows.length === 0) return;
+    if (this.#byPlate.size >= 1_000 && !this.#byPlate.has(plate)) {
+      const oldest = this.#byPlate.keys().next().value;
+      if (oldest !== undefined) this.#byPlate.delete(oldest);
+    }
+    this.#byPlate.set(plate, [...(this.#byPlate.get(plate) ?? []), ...rows].slice(0, 1_000));
+  }
+
+  has(plate: string): boolean {
+    return this.#byPlate.has(plate);
+  }
+
+  /** The first remembered row of the plate that makes this change, no longer remembered after. */
+  take(plate: string, handling: string, identityHash: string): SupersededRow | undefined {
+    const rows = this.#byPlate.get(plate);
+    if (!rows) return undefined;
+    const at = rows.findIndex((row) => row.handling === handling && row.identityHash === identityHash);
+    if (at === -1) return undefined;
+    const [taken] = rows.splice(at, 1);
+    if (rows.length === 0) this.#byPlate.delete(plate);
+    return taken;
+  }
 }

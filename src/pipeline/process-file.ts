@@ -35,6 +35,8 @@ export interface RunContext {
   readonly stopReason: () => string | undefined;
   readonly onRowDone: (outcome: string) => void;
   readonly onRowsQueued: (rows: number) => void;
+  /** Told each older file whose open rows this file's rows superseded: its report is written again. */
+  readonly onSuperseded?: (fileId: number) => void;
 }
 
 export interface FileResult {
@@ -162,6 +164,7 @@ async function ingestAndSend(
     owner,
     columns,
     room,
+    ...(context.onSuperseded ? { onSuperseded: context.onSuperseded } : {}),
     onBatch: (rows) => {
       context.onRowsQueued(rows);
       notifyRows?.();
@@ -264,6 +267,7 @@ async function finish(
       counts,
       pending: counts.pending,
       hidden: ledger.hiddenCount(fileId),
+      superseded: counts.superseded,
       givenUp,
       rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
       ...(notice ? { notice } : {}),

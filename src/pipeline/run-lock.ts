@@ -1,6 +1,7 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, truncateSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { usingFolder } from '../ledger/guard.ts';
 
 export class RunLockedError extends Error {
   override readonly name = 'RunLockedError';
@@ -21,10 +22,30 @@ export const RUN_LOCK_FILE = 'run.lock.sqlite';
  * needs anyway).
  */
 export async function acquireRunLock(stateDir: string): Promise<() => Promise<void>> {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, RUN_LOCK_FILE);
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
-  chmodSync(file, 0o600);
+  const db = usingFolder('state folder', stateDir, () => {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    try {
+      return lock(file);
+    } catch (error) {
+      // The lock file holds nothing: one that isn't a database (garbage written into it) is emptied in place,
+      // keeping its inode, so that a run racing this one locks the same file. No run can hold a lock on it:
+      // taking one reads the header first, and that is what failed.
+      if ((error as { errcode?: unknown }).errcode !== SQLITE_NOTADB) throw error;
+      truncateSync(file, 0);
+      return lock(file);
+    }
+  });
+  return async () => {
+    if (db.isOpen) db.close();
+  };
+}
+
+const SQLITE_NOTADB = 26;
+
+function lock(file: string): DatabaseSync {
   // timeout 0: a held lock refuses at once instead of waiting for the other run to end.
   const db = new DatabaseSync(file, { timeout: 0 });
   try {
@@ -33,19 +54,17 @@ export async function acquireRunLock(stateDir: string): Promise<() => Promise<vo
     // In exclusive locking mode the lock taken by BEGIN EXCLUSIVE outlives the COMMIT, until close().
     db.exec('BEGIN EXCLUSIVE');
     db.exec('COMMIT');
+    return db;
   } catch (error) {
     db.close();
     if (isBusy(error)) {
       throw new RunLockedError(
-        `Another run is working with the state folder ${stateDir}; this run does nothing. ` +
+        `Another run is working with the state folder ${dirname(file)}; this run does nothing. ` +
           'The lock ends with that run, also if it crashes or is killed.',
       );
     }
     throw error;
   }
-  return async () => {
-    if (db.isOpen) db.close();
-  };
 }
 
 function isBusy(error: unknown): boolean {

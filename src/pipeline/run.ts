@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { Ledger } from '../ledger/ledger.ts';
+import { openGuardedLedger } from '../ledger/guard.ts';
+import { LedgerGuardError } from '../ledger/guard-error.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/index.ts';
@@ -84,32 +86,48 @@ export async function runInbox(
   terminate: AbortSignal,
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const { release, ledger } = await openState(settings.state);
+  const { release, memory } = await openState(settings, logger);
   try {
     // Rows can be waiting only in files this run took up or could have: the ones it notes here.
     const inPlay = new Set<number>();
-    const result = await runLocked(settings, factory, logger, terminate, hooks, ledger, inPlay);
-    return { ...result, rowsWaiting: ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
-  } catch (error) {
-    // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
-    // unmoved files) means the state folder is full or failing, found before anything was sent.
-    throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
+    let result: RunResult;
+    try {
+      result = await runLocked(settings, factory, logger, terminate, hooks, memory.ledger, inPlay);
+      result = { ...result, rowsWaiting: memory.ledger.waitingRowsByOwner(settings.maxRuns, inPlay) };
+    } catch (error) {
+      memory.close();
+      // The files' own ledger errors are handled in their lanes; one from before them (retention, forgetting
+      // unmoved files) means the state folder is full or failing, found before anything was sent.
+      throw (isLedgerError(error) && asSurroundingsError(error, 'state', settings.state)) || error;
+    }
+    // A backup that could not be written leaves the job without its safety net: worth someone's attention.
+    return memory.close() || result.exitCode !== 0 ? result : { ...result, exitCode: 1 };
   } finally {
-    ledger.close();
     await release();
   }
 }
 
-/** The run lock and the ledger; a state folder that can't be written is a SurroundingsError (exit 2). */
-async function openState(state: string): Promise<{ release: () => Promise<void>; ledger: Ledger }> {
+/**
+ * The run lock and the ledger, guarded (ledger/guard.ts): a missing or damaged ledger is restored from its backup
+ * or refused (LedgerGuardError, exit 2); a state folder that can't be written is a SurroundingsError (exit 2).
+ */
+async function openState(
+  settings: RunSettings,
+  logger: Logger,
+): Promise<{ release: () => Promise<void>; memory: ReturnType<typeof openGuardedLedger> }> {
   let release: (() => Promise<void>) | undefined;
   try {
-    release = await acquireRunLock(state);
-    return { release, ledger: Ledger.open(state) };
+    release = await acquireRunLock(settings.state);
+    return { release, memory: openGuardedLedger(settings, logger) };
   } catch (error) {
     await release?.();
     if (error instanceof RunLockedError) throw error;
-    throw asSurroundingsError(error, 'state', state) ?? error;
+    // A folder that is full or not writable gets the same message whichever step met it.
+    if (error instanceof LedgerGuardError)
+      throw (
+        (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error
+      );
+    throw asSurroundingsError(error, 'state', settings.state) ?? error;
   }
 }
 
@@ -146,17 +164,19 @@ async function runLocked(
     return { files: [], exitCode: waiting ? 1 : 0 };
   }
 
-  // Work per fleet owner, oldest first: what an earlier run left, then what is waiting in the inbox.
-  const lanes = new Map<string, { fileIds: number[]; inbox: InboxFile[] }>();
+  const lanes = new Map<string, Lane>();
   const laneOf = (owner: string) => {
     let lane = lanes.get(owner);
     if (!lane) {
-      lane = { fileIds: [], inbox: [] };
+      lane = { unread: [], inbox: [], fileIds: [] };
       lanes.set(owner, lane);
     }
     return lane;
   };
-  for (const fileId of [...resumed, ...retries]) laneOf(ledger.file(fileId).owner).fileIds.push(fileId);
+  for (const fileId of [...resumed, ...retries]) {
+    const file = ledger.file(fileId);
+    (file.status === 'reading' ? laneOf(file.owner).unread : laneOf(file.owner).fileIds).push(fileId);
+  }
   for (const file of ready) laneOf(file.owner).inbox.push(file);
 
   // There is work, so there will be a report: its writer loads while the first token is fetched.
@@ -216,7 +236,7 @@ async function runLocked(
     stop(error.notice);
   };
 
-  const runLane = async (owner: string, lane: { fileIds: number[]; inbox: InboxFile[] }) => {
+  const runLane = async (owner: string, lane: Lane) => {
     // An owner whose access fails stops alone; its files keep their rows for the next run.
     const stopOwner = new AbortController();
     let ownerReason: string | undefined;
@@ -244,6 +264,10 @@ async function runLocked(
       stopReason: () => ownerReason ?? stopReason,
       onRowDone: hooks.onRowDone ?? (() => {}),
       onRowsQueued: hooks.onRowsQueued ?? (() => {}),
+      // An older file whose rows a newer one superseded gets its report written again, later in this lane.
+      onSuperseded: (fileId) => {
+        if (!lane.fileIds.includes(fileId)) lane.fileIds.push(fileId);
+      },
     };
     const work = async (fileId: number) => {
       const file = ledger.file(fileId);
@@ -277,13 +301,13 @@ async function runLocked(
       hooks.onFileDone?.(result);
       logFileResult(logger, ledger, result, settings.maxRuns);
     };
-    for (const fileId of lane.fileIds) {
+    for (const fileId of lane.unread) {
       if (terminate.aborted || surroundings) return;
       await work(fileId);
     }
     for (const file of lane.inbox) {
       // With the API down, files not yet taken stay in the inbox for the next run, untouched.
-      if (terminate.aborted || stopAll.signal.aborted) return;
+      if (terminate.aborted || stopAll.signal.aborted) break;
       let taken: Awaited<ReturnType<typeof takeFile>>;
       try {
         taken = await takeFile(ledger, settings, file, { restMs });
@@ -301,6 +325,11 @@ async function runLocked(
         );
       }
     }
+    // Grows while it is walked: files superseded by the ones above are added.
+    for (const fileId of lane.fileIds) {
+      if (terminate.aborted || surroundings) return;
+      await work(fileId);
+    }
   };
 
   // Owners run side by side, sharing the request slots in turn; each owner's files go one after another.
@@ -317,6 +346,19 @@ async function runLocked(
     ...(reason ? { stopReason: reason } : {}),
     ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
   };
+}
+
+/**
+ * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the
+ * ledger yet, so nothing newer can be weighed against them), then the inbox, then the files whose rows are all
+ * in the ledger and some still open (interrupted, or waiting for a retry). The inbox goes before those retries
+ * so that a newer file repeating their open rows (a retry file dropped early) supersedes them before they are
+ * sent again; a newer row that does not repeat them waits for them (`dispatch.ts`), so order holds either way.
+ */
+interface Lane {
+  readonly unread: number[];
+  readonly inbox: InboxFile[];
+  readonly fileIds: number[];
 }
 
 /** Authentication errors are configuration: they stop the run instead of failing the row. */

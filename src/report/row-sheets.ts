@@ -119,7 +119,7 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
     tabColor: 'FFA5A5A5',
     own: [
       handling,
-      text('Årsak', 34, skipText),
+      text('Årsak', 60, skipText),
       {
         header: 'Gjort tidligere',
         maxWidth: 18,
@@ -127,9 +127,10 @@ const SHEETS: readonly { name: string; statuses: readonly RowStatus[]; tabColor:
         align: 'center',
         value: (row) => (row.skippedBecauseOf ? new Date(row.skippedBecauseOf.at) : null),
       },
-      text('Fil', 40, (row) => row.skippedBecauseOf?.file),
+      // For a superseded row: the newer file and row that took its place.
+      text('Fil', 40, (row) => row.supersededBy?.file ?? row.skippedBecauseOf?.file),
       // Not "Rad": the sheet's first column is already called that, and means this file's row.
-      count('Rad i den filen', 16, (row) => row.skippedBecauseOf?.rowNumber),
+      count('Rad i den filen', 16, (row) => row.supersededBy?.rowNumber ?? row.skippedBecauseOf?.rowNumber),
     ],
   },
 ];

@@ -12,9 +12,6 @@ export const HIDDEN_ROW = 'Skjult rad i Excel – ikke sendt';
 const DONE_BEFORE = 'Samme endring er gjort før – ikke sendt på nytt';
 
 /** Why a row is in Hoppet over. */
-export function skipText(row: LedgerRow): string {
-  return row.skipReason === 'hidden' ? HIDDEN_ROW : DONE_BEFORE;
-}
 
 export const NOT_SENT_YET = 'Ikke sendt ennå – prøves ved neste kjøring';
 const NO_ANSWER = 'Sendt, men svaret kom ikke fram – sendes på nytt ved neste kjøring';
@@ -38,8 +35,13 @@ export function failureText(row: LedgerRow): string {
     return row.errorMessage ? `${NOT_SENT_YET} (forrige feil: ${row.errorMessage})` : NOT_SENT_YET;
   }
   if (row.status === 'sending') return row.errorMessage ?? NO_ANSWER;
-  return row.errorMessage ?? row.errorCode ?? 'Teknisk feil';
+  const failure = row.errorMessage ?? row.errorCode ?? 'Teknisk feil';
+  // Staff who see only "failed" might make the change by hand, or drop the row again: it may well be done.
+  return row.maybeSent ? `${failure} – ${MAYBE_THROUGH}` : failure;
 }
+
+export const MAYBE_THROUGH =
+  'kan likevel ha gått gjennom; neste kjøring sender den igjen og regner «allerede slik» som vellykket';
 
 function merknadText(kode: string, beskrivelse: string): string {
   return beskrivelse ? `${beskrivelse} (${kode})` : kode;
@@ -56,4 +58,22 @@ export function retryReason(row: LedgerRow): string {
   if (row.status === 'failed')
     return `Feilet: ${failureText(row)}${status} – prøves på nytt ved neste kjøring`;
   return failureText(row);
+}
+
+/**
+ * Why a row in Hoppet over was not sent: hidden in the workbook, taken over by a newer file, or the same change
+ * went through before.
+ */
+export function skipText(row: LedgerRow): string {
+  if (row.skipReason === 'hidden') return HIDDEN_ROW;
+  const newer = row.supersededBy;
+  if (newer) {
+    const taken = `Erstattet av ${newer.file}, rad ${newer.rowNumber}`;
+    // It may have reached the register before it was superseded; the newer row then counts "already so" as ok.
+    return row.maybeSent
+      ? `${taken} (kan ha gått gjennom før; den raden regner «allerede slik» som vellykket)`
+      : taken;
+  }
+  const earlier = row.skippedBecauseOf;
+  return earlier ? `Samme endring gikk gjennom i ${earlier.file}, rad ${earlier.rowNumber}` : DONE_BEFORE;
 }

@@ -19,6 +19,8 @@ export interface ReportSummary {
   readonly pending: number;
   /** How many of `skipped` were hidden in the workbook, and so not sent. */
   readonly hidden: number;
+  /** How many of `skipped` were taken over by a newer file that repeats their change. */
+  readonly superseded: number;
   readonly error?: string;
   /** What the report's Oppsummering says under "Merk" (a stopped run, a file still being written). */
   readonly notice?: string;
@@ -63,6 +65,7 @@ export function buildSummary(input: ReportInput, report: string, retry: string |
     skipped: counts.skipped,
     pending: input.pending,
     hidden: input.hidden ?? 0,
+    superseded: input.superseded ?? 0,
     ...(file.error ? { error: file.error } : {}),
     ...(input.notice ? { notice: input.notice } : {}),
     report,

@@ -13,6 +13,8 @@ export interface ReportInput {
   readonly pending: number;
   /** How many of `counts.skipped` were hidden in the workbook (filtered out or hidden by hand). */
   readonly hidden?: number;
+  /** How many of `counts.skipped` a newer file superseded (it repeats their change). Default 0. */
+  readonly superseded?: number;
   /** How many of `counts.failed` have used up their automatic retries and need a person. */
   readonly givenUp?: number;
   /**

@@ -48,6 +48,9 @@ export function describeSettings(sim: Simulator, demo: DemoSettings): string {
       : '',
     faults.shareSlow > 0 ? `slow ${pct(faults.shareSlow)} (${faults.slowMs} ms)` : '',
     faults.shareHuge > 0 ? `huge replies ${pct(faults.shareHuge)} (${faults.hugeBytes} bytes)` : '',
+    faults.share500 > 0
+      ? `500 ${pct(faults.share500)}${faults.error500AfterApply ? ' after applying' : ''}`
+      : '',
   ].filter((text) => text !== '');
   lines.push(`  Faults                           ${active.length > 0 ? active.join(', ') : 'none'}`);
   lines.push(

@@ -12,6 +12,8 @@ export const DEFAULT_FAULTS: Readonly<FaultSettings> = {
   down: false,
   shareHuge: 0,
   hugeBytes: 50 * 1024 * 1024,
+  share500: 0,
+  error500AfterApply: false,
 };
 
 export const DEFAULT_SEED = 1;
@@ -25,12 +27,13 @@ export function faultSettings(partial: Partial<FaultSettings> = {}): FaultSettin
     settings.shareDrop,
     settings.shareSlow,
     settings.shareHuge,
+    settings.share500,
   ];
   if (shares.some((share) => !(share >= 0 && share <= 1))) {
     throw new RangeError('Simulator fault shares must be between 0 and 1');
   }
   if (shares.reduce((sum, share) => sum + share, 0) > 1 + 1e-9) {
-    throw new RangeError('Simulator fault shares (503, 429, drop, slow, huge) must add up to at most 1');
+    throw new RangeError('Simulator fault shares (503, 429, drop, slow, huge, 500) must add up to at most 1');
   }
   for (const name of ['latencyMs', 'slowMs', 'retryAfterSeconds', 'hugeBytes'] as const) {
     if (!(settings[name] >= 0)) throw new RangeError(`Simulator fault ${name} must be 0 or more`);
@@ -50,7 +53,7 @@ export function createRng(seed: number): () => number {
   };
 }
 
-export type Fault = 'none' | 'down' | '503' | '429' | 'drop' | 'slow' | 'huge';
+export type Fault = 'none' | 'down' | '503' | '429' | 'drop' | 'slow' | 'huge' | '500';
 
 /**
  * One draw per call, always (even when every share is 0), so a run's faults depend only on the seed and the
@@ -69,5 +72,8 @@ export function drawFault(settings: FaultSettings, random: () => number): Fault 
   if (r < band) return 'slow';
   band += settings.shareHuge;
   if (r < band) return 'huge';
+  // Last, so that seeds chosen before it existed draw the same faults.
+  band += settings.share500;
+  if (r < band) return '500';
   return 'none';
 }

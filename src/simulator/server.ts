@@ -133,6 +133,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           record('api', answer.status, answer.record);
           return;
         }
+        case '500': {
+          // After applying: the change is in the register, but the client only hears of an internal error.
+          const applied = settings.error500AfterApply
+            ? apiEndpoint.handle(req.headers.authorization, req.headers['content-type'], body).record
+            : {};
+          const answer = problem(500, 'INTERN_FEIL', [], {});
+          send(res, 500, answer.body);
+          record('api', 500, { ...applied, error: answer.record.error });
+          return;
+        }
         default:
           reply(res, 'api', apiEndpoint.handle(req.headers.authorization, req.headers['content-type'], body));
       }

@@ -20,7 +20,7 @@ export interface SimulatorClient {
 }
 
 /**
- * API faults. One random draw per API call picks at most one of 503, 429, drop and slow, in that order of
+ * API faults. One random draw per API call picks at most one of 503, 429, drop, slow and 500, in that order of
  * bands, so the shares add up (their sum must be at most 1). `down` and `latencyMs` apply to every call.
  */
 export interface FaultSettings {
@@ -52,6 +52,13 @@ export interface FaultSettings {
   shareHuge: number;
   /** Size of such a reply. Default 50 MiB. */
   hugeBytes: number;
+  /** Share (0..1) of API calls answered 500 `{"feilkode": "INTERN_FEIL"}`. */
+  share500: number;
+  /**
+   * Whether a 500 comes after the request was processed (state changed, if the request would succeed), as when
+   * the backend commits and then fails writing its reply. Default false: nothing changed.
+   */
+  error500AfterApply: boolean;
 }
 
 export interface SimulatorOptions {

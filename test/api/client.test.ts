@@ -123,7 +123,14 @@ describe('LeasingtakerClient against the simulator: replies', () => {
     const result = await clientFor({ onRetry: (info) => retries.push(info) }).send(
       personRequest('OPPRETTE', 'cu-10001'),
     );
-    expect(result).toMatchObject({ kind: 'failed', status: 400, code: 'UGYLDIG_FORESPORSEL', attempts: 1 });
+    expect(result).toMatchObject({
+      kind: 'failed',
+      status: 400,
+      code: 'UGYLDIG_FORESPORSEL',
+      attempts: 1,
+      // Refused as sent: nothing can have changed.
+      maybeReached: false,
+    });
     expect(retries).toEqual([]);
     expect(apiCalls(fx.sim)).toHaveLength(1);
   });
@@ -143,6 +150,26 @@ describe('LeasingtakerClient against the simulator: retries', () => {
     expect(result).toMatchObject({ kind: 'ok', alreadySo: false, attempts: 3 });
     expect(retries.map((info) => info.reason)).toEqual(['HTTP 503', 'HTTP 503']);
     expect(apiCalls(fx.sim).map((call) => call.status)).toEqual([503, 503, 200]);
+  });
+
+  it('says a failure may have reached the register after a 500 or a lost reply, not after 429s only', async () => {
+    const cases: [Partial<typeof NO_FAULTS>, boolean][] = [
+      [{ share500: 1 }, true],
+      [{ shareDrop: 1 }, true],
+      [{ share503: 1 }, true],
+      [{ share429: 1, retryAfterSeconds: 0 }, false],
+    ];
+    for (const [faults, maybeReached] of cases) {
+      fx.sim.faults = { ...NO_FAULTS, ...faults };
+      const result = await clientFor({ maxAttempts: 2 }).send(personRequest('OPPRETTE', 'CU10020'));
+      expect(result, JSON.stringify(faults)).toMatchObject({ kind: 'failed', maybeReached });
+    }
+    // An earlier run's attempt counts too, whatever this run's failure.
+    fx.sim.faults = { ...NO_FAULTS, share429: 1, retryAfterSeconds: 0 };
+    const after = await clientFor({ maxAttempts: 1 }).send(personRequest('OPPRETTE', 'CU10020'), {
+      maybeSentBefore: true,
+    });
+    expect(after).toMatchObject({ kind: 'failed', maybeReached: true });
   });
 
   it('gives up after maxAttempts when the API stays down', async () => {

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shownCode } from '../../src/commands/history.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
+import { personRequest } from '../api/request-fixture.ts';
 import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
@@ -68,6 +70,37 @@ describe('leasingtaker history', () => {
       ['april.csv', 2, 'OPPRETTE', 'skipped'],
       ['april.csv', 3, 'AVSLUTTE', 'ok'],
     ]);
+  });
+
+  it('shows the latest 1,000 rows of a plate that has many more, and how many it has', async () => {
+    // A file whose 5,000 rows all name one plate (issue 13.4): printing every row, or holding them, does not scale.
+    const ledger = Ledger.open(harness.state);
+    const fileId = ledger.addFile({
+      owner: '',
+      name: 'en-bil.csv',
+      path: '/a',
+      format: 'csv',
+      sha256: 'x',
+      size: 1,
+    });
+    ledger.transaction(() => {
+      for (let n = 2; n <= 5_001; n++) {
+        ledger.addValidRow(fileId, n, personRequest(n % 2 === 0 ? 'OPPRETTE' : 'AVSLUTTE', 'CU20000'), []);
+      }
+    });
+    ledger.close();
+    const result = await history(['CU20000']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^CU20000: 5000 row\(s\) in the ledger; the latest 1000, oldest first/);
+    expect(lines.slice(3)).toHaveLength(1_000);
+    expect(lines[3]).toMatch(/en-bil\.csv\s+4002\s/);
+    expect(lines.at(-1)).toMatch(/en-bil\.csv\s+5001\s/);
+    const json = JSON.parse((await history(['CU20000', '--json'])).stdout) as {
+      total: number;
+      rows: unknown[];
+    };
+    expect([json.total, json.rows.length]).toEqual([5_000, 1_000]);
   });
 
   it('exits 1 for a plate the ledger does not know, and 2 when there is no ledger', async () => {

@@ -150,4 +150,37 @@ describe('ledger migrations', () => {
     expect(ledger.previousRowForPlate(fileId, 'CU10001', 3)).toBeUndefined();
     ledger.close();
   });
+
+  it('opens a ledger from before maybe_sent and superseded_by, and its rows queue as before', () => {
+    const first = Ledger.open(dir);
+    const fileId = first.addFile({
+      owner: '',
+      name: 'f.csv',
+      path: '/a/f.csv',
+      format: 'csv',
+      sha256: 'x',
+      size: 1,
+    });
+    first.addValidRow(fileId, 2, personRequest('OPPRETTE', 'CU10001'), ['CU10001']);
+    first.close();
+    // Back to the first release's rows table, with a row left `sending` by a run that died.
+    const db = new DatabaseSync(join(dir, 'ledger.sqlite'));
+    db.exec('ALTER TABLE rows DROP COLUMN maybe_sent');
+    db.exec('ALTER TABLE rows DROP COLUMN superseded_by');
+    db.exec("UPDATE rows SET status = 'sending'");
+    db.close();
+
+    const reopened = Ledger.open(dir);
+    try {
+      expect(reopened.claimQueued(fileId, 0, 10).map((row) => [row.rowNumber, row.maybeSentBefore])).toEqual([
+        [2, true],
+      ]);
+    } finally {
+      reopened.close();
+    }
+    const check = new DatabaseSync(join(dir, 'ledger.sqlite'), { readOnly: true });
+    const columns = (check.prepare('PRAGMA table_info(rows)').all() as { name: string }[]).map((c) => c.name);
+    check.close();
+    expect(columns).toEqual(expect.arrayContaining(['maybe_sent', 'superseded_by']));
+  });
 });

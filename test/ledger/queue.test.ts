@@ -95,6 +95,43 @@ describe('claimQueued', () => {
   });
 });
 
+describe('maybe sent', () => {
+  it('stays maybe sent across runs once an attempt may have reached the API, whatever comes after', async () => {
+    addRows(3);
+    const [a, b, c] = ledger.claimQueued(fileId, 0, 3);
+    if (!a || !b || !c) throw new Error('three rows expected');
+    // Row a: its reply was lost (may have reached). Row b: refused before reaching. Row c: the run died with
+    // it in flight, and the next run leaves it pending behind a failed row of its plate.
+    const failed = {
+      kind: 'failed',
+      httpStatus: null,
+      code: 'ECONNRESET',
+      message: 'x',
+      attempts: 1,
+    } as const;
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: true });
+    await ledger.recordOutcomeBatched(b.id, { ...failed, maybeSent: false });
+    ledger.countRunForOpenRows(fileId);
+    ledger.requeueFailed(fileId, 10);
+    const second = ledger.claimQueued(fileId, 0, 10);
+    expect(second.map((row) => [row.rowNumber, row.maybeSentBefore])).toEqual([
+      [2, true],
+      [3, false],
+      [4, true],
+    ]);
+    ledger.leavePending(c.id, 'Venter på rad 2, som feilet');
+    // The second run's attempts fail before reaching the API: the first run's "maybe" is not forgotten.
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: false });
+    await ledger.recordOutcomeBatched(b.id, OK);
+    ledger.requeueFailed(fileId, 10);
+    const third = ledger.claimQueued(fileId, 0, 10);
+    expect(third.map((row) => [row.rowNumber, row.maybeSentBefore])).toEqual([
+      [2, true],
+      [4, true],
+    ]);
+  });
+});
+
 describe('recordOutcomeBatched', () => {
   it('commits the outcomes of one turn together, and resolves only once they are on disk', async () => {
     addRows(5);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/log.ts';
 import { applyRetention } from '../../src/pipeline/retention.ts';
@@ -22,6 +23,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !isLedgerBackup(path))
     .sort();
 }
 
@@ -82,6 +84,8 @@ describe('retention', () => {
       const archivedAfter = filesUnder(harness.archive);
       expect(archivedAfter).toHaveLength(1);
       expect(archivedAfter[0]).toMatch(/feilet\.csv$/);
+      // The ledger's backup beside the archive is past the retention period as well, and stays.
+      expect(existsSync(join(harness.archive, '.ledger-backup.sqlite'))).toBe(true);
 
       // Counts, plates, statuses and times stay; the input cells are gone.
       expect([ledger.counts(1), ledger.counts(2)]).toEqual(countsBefore);

@@ -263,6 +263,7 @@ describe('writeFileReports', () => {
       skipped: 1,
       pending: 1,
       hidden: 0,
+      superseded: 0,
       report: 'flåte.csv.2025-03-04T09-00-01.xlsx',
       retry: 'flåte.csv.2025-03-04T09-00-01.igjen.csv',
     });

@@ -18,9 +18,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWriter, type Writer } from './slow-writer.ts';
 import {
   apiCalls,
+  archivedInputs,
   callKey,
   createInstallation,
-  filesUnder,
   fleetCsv,
   type Installation,
   latestSummary,
@@ -98,7 +98,7 @@ describe('a file still being written when it is taken', () => {
     const summary = latestSummary(install.reports, 'mars.csv');
     expect(summary).toMatchObject({ rows: 40, ok: 38, stopped: 2, failed: 0 });
     expect(summary?.notice).toMatch(/endret etter at den ble hentet/);
-    expect(notPrivate(filesUnder(install.archive))).toEqual([]);
+    expect(notPrivate(archivedInputs(install.archive))).toEqual([]);
   }, 60_000);
 
   it('reads the rows that arrive while the run is still sending, in that run or the next, in order', async () => {
@@ -195,7 +195,7 @@ describe('a file still being written when it is taken', () => {
     await install.run(env);
     await install.run(env);
     expect(readdirSync(install.inbox)).toEqual([]);
-    const archived = filesUnder(archive);
+    const archived = archivedInputs(archive);
     expect(archived).toHaveLength(1);
     expect(readFileSync(archived[0] as string)).toEqual(text);
     expect(notPrivate(archived)).toEqual([]);

@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   apiCalls,
+  archivedInputs,
   callKey,
   createInstallation,
   dropFleet,
-  filesUnder,
   type Installation,
   type PlannedRow,
   planSingles,
@@ -77,7 +77,7 @@ describe('one run at a time', () => {
     const summaries = summariesByFile(install.reports);
     expect([...summaries.keys()].sort()).toEqual(['flate-1.csv', 'flate-2.csv', 'flate-3.csv']);
     for (const list of summaries.values()) expect(list).toHaveLength(1);
-    expect(filesUnder(install.archive)).toHaveLength(3);
+    expect(archivedInputs(install.archive)).toHaveLength(3);
   });
 
   it('a run killed with SIGKILL leaves no lock: the next run starts at once and finishes its work', async () => {

@@ -18,9 +18,9 @@ import { type CliResult, startCli } from '../support/spawn-cli.ts';
 import { handOver, IS_ROOT, RUN_AS } from './places.ts';
 import {
   apiCalls,
+  archivedInputs,
   createInstallation,
   dropFleet,
-  filesUnder,
   type Installation,
   latestSummary,
   planFleet,
@@ -261,6 +261,6 @@ describe('what is not a file is left alone, and said so', () => {
     expect(latestSummary(install.reports, 'lenke.csv')).toBeUndefined();
     expect(existsSync(join(elsewhere, 'lenket.csv'))).toBe(true);
     expect(readdirSync(install.inbox).sort()).toEqual(['310555568', 'lenke.csv', 'rør.csv', 'sokkel.csv']);
-    expect(filesUnder(install.archive)).toHaveLength(1);
+    expect(archivedInputs(install.archive)).toHaveLength(1);
   }, 60_000);
 });

@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { createRng } from '../../src/simulator/faults.ts';
 import type { CallRecord, SimulatorOptions } from '../../src/simulator/index.ts';
@@ -184,6 +185,11 @@ export function filesUnder(dir: string): string[] {
   return entries
     .map((name) => join(dir, name))
     .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile() === true);
+}
+
+/** The input files in the archive: everything under it but the job's own backup of the ledger. */
+export function archivedInputs(archive: string): string[] {
+  return filesUnder(archive).filter((path) => !isLedgerBackup(path));
 }
 
 /** Every summary written, by input file name, newest last. */

@@ -102,6 +102,28 @@ describe('fault injection', () => {
     ]);
   });
 
+  it('answers 500 without applying the change by default', async () => {
+    sim.faults = faultSettings({ share500: 1 });
+    const reply = await callApi(sim, token, opprette('CU10001'));
+    expect(reply.status).toBe(500);
+    expect(reply.body).toMatchObject({ feilkode: 'INTERN_FEIL' });
+    expect(sim.calls.at(-1)).toMatchObject({ endpoint: 'api', status: 500, error: 'INTERN_FEIL' });
+    expect(sim.calls.at(-1)?.result).toBeUndefined();
+    sim.faults.share500 = 0;
+    expect((await callApi(sim, token, opprette('CU10001'))).body.entity).toBeDefined();
+  });
+
+  it('applies the change before the 500 when error500AfterApply is set', async () => {
+    sim.faults = faultSettings({ share500: 1, error500AfterApply: true });
+    expect((await callApi(sim, token, opprette('CU10001'))).status).toBe(500);
+    expect(sim.calls.at(-1)).toMatchObject({ status: 500, result: 'ok', kjennemerke: 'CU10001' });
+    sim.faults.share500 = 0;
+    const retry = await callApi(sim, token, opprette('CU10001'));
+    expect(retry.body.merknader).toEqual([
+      expect.objectContaining({ kode: 'LEASINGTAKER_ER_ALLEREDE_REGISTRERT' }),
+    ]);
+  });
+
   it('delays slow calls past a client timeout, and still applies them', async () => {
     sim.faults = faultSettings({ shareSlow: 1, slowMs: 300 });
     expect(await statusOf(opprette('CU10001'), 100)).toBe('timeout');
@@ -131,10 +153,17 @@ describe('fault settings', () => {
     }).toThrow(RangeError);
   });
 
-  it('draws one band per call, in the order 503, 429, drop, slow', () => {
-    const settings = faultSettings({ share503: 0.25, share429: 0.25, shareDrop: 0.25, shareSlow: 0.25 });
-    const draws = [0.1, 0.3, 0.6, 0.9];
-    expect(draws.map((r) => drawFault(settings, () => r))).toEqual(['503', '429', 'drop', 'slow']);
+  it('draws one band per call, in the order 503, 429, drop, slow, 500', () => {
+    const settings = faultSettings({
+      share503: 0.2,
+      share429: 0.2,
+      shareDrop: 0.2,
+      shareSlow: 0.2,
+      share500: 0.2,
+    });
+    const draws = [0.1, 0.3, 0.5, 0.7, 0.9];
+    expect(draws.map((r) => drawFault(settings, () => r))).toEqual(['503', '429', 'drop', 'slow', '500']);
+    expect(() => faultSettings({ share503: 0.6, share500: 0.5 })).toThrow(RangeError);
     expect(drawFault(faultSettings(), () => 0)).toBe('none');
   });
 

@@ -1,0 +1,178 @@
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { loadEnvFile } from '../config.ts';
+import {
+  backupTime,
+  LEDGER_FILE,
+  markBackupCurrent,
+  moveLedgerAside,
+  restoreBackup,
+  writeBackup,
+} from '../ledger/backup.ts';
+import { setMeta, usingFolder } from '../ledger/guard.ts';
+import { LedgerGuardError } from '../ledger/guard-error.ts';
+import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
+
+export type LedgerAction = 'restore' | 'keep' | 'new';
+
+/**
+ * `leasingtaker ledger restore|keep|new`: the deliberate answers to a run that refused a missing or damaged
+ * ledger, so that nobody edits the state folder by hand. Each takes the run lock, changes the ledger, and
+ * writes a fresh backup of the result, so the choice is the job's memory from then on. Exit 0 when done, 1 when
+ * a run holds the lock, 2 when the action can't be done.
+ */
+export async function ledgerCommand(
+  action: LedgerAction,
+  options: { state?: string; archive?: string; envFile?: string },
+): Promise<number> {
+  try {
+    loadEnvFile(options.envFile);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  const env = process.env;
+  const state = resolve(options.state ?? (env.LEASINGTAKER_STATE?.trim() || './state'));
+  const archive = resolve(options.archive ?? (env.LEASINGTAKER_ARCHIVE?.trim() || './archive'));
+  const maxRuns = Number(env.LEASINGTAKER_MAX_RUNS?.trim() || 5);
+  const logger = await createLogger({
+    level: env.LOG_LEVEL?.trim() || 'info',
+    pretty: process.stdout.isTTY === true,
+  });
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await acquireRunLock(state);
+    usingFolder('state folder', state, () => act(action, { state, archive, maxRuns }, logger));
+    return 0;
+  } catch (error) {
+    if (error instanceof RunLockedError) {
+      logger.error(`${error.message} Try again when it has finished.`);
+      return 1;
+    }
+    if (error instanceof LedgerGuardError) {
+      logger.error(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await release?.();
+  }
+}
+
+function act(
+  action: LedgerAction,
+  places: { state: string; archive: string; maxRuns: number },
+  logger: Logger,
+): void {
+  const { state, archive } = places;
+  const found = inspectMemory(state, archive);
+  const damaged = found.ledger === 'damaged';
+  if (action === 'restore') {
+    const time = backupTime(archive)?.toISOString();
+    if (time === undefined)
+      throw new LedgerGuardError(`There is no backup of the ledger beside the archive (${archive}).`);
+    const aside = restoreBackup(state, archive, damaged);
+    settle(state, archive, (db) => {
+      if (found.backup !== 'behind') return;
+      // The last run's work is not in the backup: any row without an outcome may have gone out in it.
+      const maybe = markOpenRowsMaybeSent(db, places.maxRuns);
+      const unknown = archivedFilesUnknownTo(db, archive);
+      logger.warn(
+        { rows: maybe, files: unknown.length },
+        `The backup is older than the last run: ${maybe} row(s) without an outcome go out as "maybe sent" ` +
+          '(an "already registered" answer then counts as ok).' +
+          (unknown.length > 0
+            ? ` ${unknown.length} archived file(s) are unknown to it (taken by that run): put them back in ` +
+              `the inbox to have their rows sent: ${unknown.slice(0, 10).map(maskDigits).join(', ')}` +
+              `${unknown.length > 10 ? ', …' : ''}.`
+            : ''),
+      );
+    });
+    logger.warn(
+      { backup: time, keptAside: aside },
+      `Restored the ledger from the backup of ${time} beside the archive` +
+        `${aside ? `; the old ledger is kept as ${aside}` : ''}.`,
+    );
+    return;
+  }
+  if (action === 'keep') {
+    if (damaged) {
+      throw new LedgerGuardError(
+        `The ledger in ${state} is damaged (${found.damage}) and can't be kept: ` +
+          '`leasingtaker ledger restore` or `leasingtaker ledger new`.',
+      );
+    }
+    Ledger.open(state).close();
+    let maybe = 0;
+    settle(state, archive, (db) => {
+      setMeta(db, META_ACCEPTED, new Date().toISOString());
+      // Lost with the WAL: outcomes, and `sending` marks of rows that went out.
+      if (found.walLost) maybe = markOpenRowsMaybeSent(db, places.maxRuns);
+    });
+    logger.warn(
+      { rows: maybe },
+      `The ledger in ${state} is kept as it is, on purpose; runs use it from now on` +
+        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.`,
+    );
+    return;
+  }
+  const aside = moveLedgerAside(state, damaged);
+  Ledger.open(state).close();
+  settle(state, archive, (db) => setMeta(db, META_ACCEPTED, new Date().toISOString()));
+  logger.warn(
+    { keptAside: aside },
+    `Started afresh on purpose: a new, empty ledger in ${state}` +
+      `${aside ? `; the old one is kept as ${aside} (delete it when it is no longer needed: it holds personal data)` : ''}.`,
+  );
+}
+
+/** Applies `change`, clears the mark of an unfinished run, and makes the result the backup. */
+function settle(state: string, archive: string, change: (db: DatabaseSync) => void): void {
+  const db = new DatabaseSync(join(state, LEDGER_FILE), { timeout: 5000 });
+  try {
+    change(db);
+    setMeta(db, META_RUN_OPEN, '0');
+    writeBackup(db, state, archive);
+    markBackupCurrent(archive);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Rows that are still to be sent or retried become `sending`, the ledger's "handed to the API, never answered":
+ * the next run sends them with maybeSentBefore, so that an "already so" merknad counts as ok.
+ */
+function markOpenRowsMaybeSent(db: DatabaseSync, maxRuns: number): number {
+  const result = db
+    .prepare("UPDATE rows SET status = 'sending' WHERE status IN ('pending', 'failed') AND runs < ?")
+    .run(maxRuns);
+  return Number(result.changes);
+}
+
+/** Archived inputs the ledger has no record of, as `date/name` (the archive's layout). */
+function archivedFilesUnknownTo(db: DatabaseSync, archive: string): string[] {
+  const key = (path: string) => `${basename(dirname(path))}/${basename(path)}`;
+  const known = new Set(
+    (db.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => key(row.path)),
+  );
+  let entries: string[];
+  try {
+    entries = readdirSync(archive, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((path) => !basename(path).startsWith('.') && /^\d{4}-\d{2}-\d{2}$/.test(basename(dirname(path))))
+    .filter((path) => !known.has(key(path)))
+    .sort();
+}
+
+/** A file name may hold a fødselsnummer: 11 digits in a row are masked before it is logged. */
+function maskDigits(name: string): string {
+  return name.replace(/\d{11}/g, (digits) => `${digits.slice(0, 6)}*****`);
+}
