@@ -1,4 +1,4 @@
-// `npm run bench [-- [throughput] [bare] [memory] [startup] [--quick] [--runs N] [--no-build] [--profile]]`
+// `npm run bench [-- [throughput] [bare] [memory] [startup] [peers] [--quick] [--runs N] [--no-build] [--profile]]`
 //
 // Builds dist/ (what users run), then measures the job as users run it: `node --max-old-space-size=160
 // --max-semi-space-size=16 bin/leasingtaker.js run` as a child process, against the embedded simulator in a
@@ -10,6 +10,7 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync }
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { writeChart } from './chart.ts';
 import { bodiesFile, fleetFile, libreOfficeFile, sofficePath } from './generate.ts';
 import {
@@ -41,38 +42,51 @@ interface Options {
   readonly profile: boolean;
 }
 
+function usage(problem: string): never {
+  process.stderr.write(
+    `${problem}\nUsage: npm run bench -- [${SUITES.join('] [')}] [--quick] [--runs N] [--no-build] [--profile]\n`,
+  );
+  process.exit(2);
+}
+
 function parseOptions(argv: readonly string[]): Options {
+  let parsed: ReturnType<typeof parseBenchArgs>;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   const suites: Suite[] = [];
-  let quick = false;
-  let runs: number | undefined;
-  let build = true;
-  let profile = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--no-build') build = false;
-    else if (arg === '--profile') profile = true;
-    else if (arg === '--runs') runs = Number(argv[++i]);
-    else if (arg.startsWith('--runs=')) runs = Number(arg.slice('--runs='.length));
-    else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as Suite);
-    else {
-      process.stderr.write(
-        `Unknown argument ${arg}.\nUsage: npm run bench -- [${SUITES.join('] [')}] [--quick] [--runs N] [--no-build] [--profile]\n`,
-      );
-      process.exit(2);
-    }
+  for (const name of positionals) {
+    if (!(SUITES as readonly string[]).includes(name)) usage(`Unknown suite ${name}.`);
+    suites.push(name as Suite);
   }
-  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
-    process.stderr.write('--runs must be a whole number from 1\n');
-    process.exit(2);
-  }
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
+    usage('--runs must be a whole number from 1');
+  const quick = values.quick === true;
   return {
     suites: suites.length > 0 ? suites : SUITES,
     quick,
     runs: runs ?? (quick ? 1 : 3),
-    build,
-    profile,
+    build: values['no-build'] !== true,
+    profile: values.profile === true,
   };
+}
+
+function parseBenchArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      quick: { type: 'boolean' },
+      runs: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      profile: { type: 'boolean' },
+    },
+  });
 }
 
 const options = parseOptions(process.argv.slice(2));
