@@ -8,8 +8,9 @@
 // the k-th appearance of a plate ends (odd k) or registers again (even k) the same lessee, which is a valid
 // sequence for the file's checks and for the simulator.
 
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { mod11ControlDigit } from '../src/domain/mod11.ts';
@@ -211,5 +212,45 @@ export async function bodiesFile(dir: string, rows: number): Promise<string> {
   const temp = `${path}.${process.pid}.part`;
   await writeBodies(temp, rows);
   renameSync(temp, path);
+  return path;
+}
+
+/** Where LibreOffice is, or undefined: the benchmarks then say they left out its workbooks. */
+export function sofficePath(): string | undefined {
+  for (const candidate of [process.env.SOFFICE, '/usr/bin/soffice', '/usr/local/bin/soffice']) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * An .xlsx of `rows` rows saved by LibreOffice from the CSV, as staff make one by opening a CSV and saving it
+ * as a workbook: every text in `xl/sharedStrings.xml`, LibreOffice's own zip layout. Every column is imported
+ * as text (the CSV filter's column types), or LibreOffice would turn fødselsnummer into numbers.
+ */
+export async function libreOfficeFile(dir: string, rows: number, soffice: string): Promise<string> {
+  const path = join(dir, `flate-${rows}-v${GENERATOR_VERSION}.lo.xlsx`);
+  if (existsSync(path)) return path;
+  const csv = await fleetFile(dir, 'csv', rows);
+  const work = join(dir, `lo-${process.pid}`);
+  mkdirSync(work, { recursive: true });
+  // 59 = `;`, 34 = `"`, 76 = UTF-8, first line 1; then column/type pairs, 2 = text.
+  const columns = HEADERS.map((_, i) => `${i + 1}/2`).join('/');
+  execFileSync(
+    soffice,
+    [
+      `-env:UserInstallation=file://${join(work, 'profile')}`,
+      '--headless',
+      `--infilter=CSV:59,34,76,1,${columns}`,
+      '--convert-to',
+      'xlsx:Calc MS Excel 2007 XML',
+      '--outdir',
+      work,
+      csv,
+    ],
+    { stdio: 'ignore', timeout: 30 * 60_000 },
+  );
+  renameSync(join(work, `flate-${rows}-v${GENERATOR_VERSION}.xlsx`), path);
+  rmSync(work, { recursive: true, force: true });
   return path;
 }

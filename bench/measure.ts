@@ -33,10 +33,18 @@ export interface RunOptions {
 
 /** Runs `node <args>` (this Node, the project's Node 24) as a child process and measures it. */
 export function runNode(args: readonly string[], options: RunOptions): Promise<Measured> {
+  return runProgram(process.execPath, args, options);
+}
+
+/**
+ * Runs `program <args>` as a child process and measures it (peak RSS: the largest single process of the tree,
+ * as ru_maxrss reports it).
+ */
+export function runProgram(program: string, args: readonly string[], options: RunOptions): Promise<Measured> {
   const scratch = mkdtempSync(join(tmpdir(), 'leasingtaker-bench-time-'));
   const timeFile = join(scratch, 'time');
-  const command = HAS_GNU_TIME ? GNU_TIME : process.execPath;
-  const argv = HAS_GNU_TIME ? ['-f', '%e %U %S %M', '-o', timeFile, process.execPath, ...args] : [...args];
+  const command = HAS_GNU_TIME ? GNU_TIME : program;
+  const argv = HAS_GNU_TIME ? ['-f', '%e %U %S %M', '-o', timeFile, program, ...args] : [...args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, argv, {

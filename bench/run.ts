@@ -1,4 +1,4 @@
-// `npm run bench [-- [throughput] [bare] [memory] [startup] [--quick] [--runs N] [--no-build] [--profile]]`
+// `npm run bench [-- [throughput] [bare] [memory] [startup] [peers] [--quick] [--runs N] [--no-build] [--profile]]`
 //
 // Builds dist/ (what users run), then measures the job as users run it: `node --max-old-space-size=160
 // --max-semi-space-size=16 bin/leasingtaker.js run` as a child process, against the embedded simulator in a
@@ -8,17 +8,28 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bodiesFile, fleetFile } from './generate.ts';
-import { HAS_GNU_TIME, logLine, type Measured, median, runNode, startSimulatorProcess } from './measure.ts';
+import { parseArgs } from 'node:util';
+import { writeChart } from './chart.ts';
+import { bodiesFile, fleetFile, libreOfficeFile, sofficePath } from './generate.ts';
+import {
+  HAS_GNU_TIME,
+  logLine,
+  type Measured,
+  median,
+  runNode,
+  runProgram,
+  startSimulatorProcess,
+} from './measure.ts';
+import { peersSuite } from './peers.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'leasingtaker.js');
 const BARE = join(ROOT, 'bench', 'bare-client.ts');
 /** The launcher's shebang flags: passed explicitly because the benchmark starts Node itself. */
 const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
-const SUITES = ['throughput', 'bare', 'memory', 'startup'] as const;
+const SUITES = ['throughput', 'bare', 'memory', 'startup', 'peers'] as const;
 type Suite = (typeof SUITES)[number];
 
 // ---- options ----
@@ -31,38 +42,51 @@ interface Options {
   readonly profile: boolean;
 }
 
+function usage(problem: string): never {
+  process.stderr.write(
+    `${problem}\nUsage: npm run bench -- [${SUITES.join('] [')}] [--quick] [--runs N] [--no-build] [--profile]\n`,
+  );
+  process.exit(2);
+}
+
 function parseOptions(argv: readonly string[]): Options {
+  let parsed: ReturnType<typeof parseBenchArgs>;
+  try {
+    parsed = parseBenchArgs(argv);
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
   const suites: Suite[] = [];
-  let quick = false;
-  let runs: number | undefined;
-  let build = true;
-  let profile = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--quick') quick = true;
-    else if (arg === '--no-build') build = false;
-    else if (arg === '--profile') profile = true;
-    else if (arg === '--runs') runs = Number(argv[++i]);
-    else if (arg.startsWith('--runs=')) runs = Number(arg.slice('--runs='.length));
-    else if ((SUITES as readonly string[]).includes(arg)) suites.push(arg as Suite);
-    else {
-      process.stderr.write(
-        `Unknown argument ${arg}.\nUsage: npm run bench -- [${SUITES.join('] [')}] [--quick] [--runs N] [--no-build] [--profile]\n`,
-      );
-      process.exit(2);
-    }
+  for (const name of positionals) {
+    if (!(SUITES as readonly string[]).includes(name)) usage(`Unknown suite ${name}.`);
+    suites.push(name as Suite);
   }
-  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
-    process.stderr.write('--runs must be a whole number from 1\n');
-    process.exit(2);
-  }
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
+    usage('--runs must be a whole number from 1');
+  const quick = values.quick === true;
   return {
     suites: suites.length > 0 ? suites : SUITES,
     quick,
     runs: runs ?? (quick ? 1 : 3),
-    build,
-    profile,
+    build: values['no-build'] !== true,
+    profile: values.profile === true,
   };
+}
+
+function parseBenchArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      quick: { type: 'boolean' },
+      runs: { type: 'string' },
+      'no-build': { type: 'boolean' },
+      profile: { type: 'boolean' },
+    },
+  });
 }
 
 const options = parseOptions(process.argv.slice(2));
@@ -101,7 +125,8 @@ const freshDir = (name: string): string => {
 };
 
 const baseEnv = (): Record<string, string> => ({
-  PATH: process.env.PATH ?? '',
+  // This Node first, so that the launcher's shebang (`env node`) finds the project's Node 24 too.
+  PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
   HOME: process.env.HOME ?? '',
   TMPDIR: tmpdir(),
   LANG: 'C.UTF-8',
@@ -130,8 +155,36 @@ interface JobResult {
   readonly rate: number;
 }
 
+/**
+ * How the job is started: `flags`, node with the launcher's heap flags (the container's command); `node`, plain
+ * `node bin/leasingtaker.js` (a cron line, a process manager: the launcher adds its flags itself); `program`,
+ * the launcher run as a program through its shebang (what npx and a global install run).
+ */
+export type StartPath = 'flags' | 'node' | 'program';
+const START_PATHS: readonly StartPath[] = ['flags', 'node', 'program'];
+
+/** `nodeFlags` (profiling) reach Node on the command line, or through NODE_OPTIONS for `program`. */
+function startJob(
+  start: StartPath,
+  nodeFlags: readonly string[],
+  args: readonly string[],
+  options: Parameters<typeof runNode>[1],
+): Promise<Measured> {
+  if (start === 'program') {
+    const env = nodeFlags.length > 0 ? { ...options.env, NODE_OPTIONS: nodeFlags.join(' ') } : options.env;
+    return runProgram(CLI, args, { ...options, env });
+  }
+  return runNode([...(start === 'flags' ? HEAP_FLAGS : []), ...nodeFlags, CLI, ...args], options);
+}
+
 /** One `leasingtaker run` of `file` at the given latency and concurrency, in a fresh installation. */
-async function runJob(file: string, latencyMs: number, concurrency: number, tag: string): Promise<JobResult> {
+async function runJob(
+  file: string,
+  latencyMs: number,
+  concurrency: number,
+  tag: string,
+  start: StartPath = 'flags',
+): Promise<JobResult> {
   const dir = freshDir(`run-${tag}`);
   const sim = await startSimulatorProcess(latencyMs, join(dir, 'keys'));
   try {
@@ -149,7 +202,7 @@ async function runJob(file: string, latencyMs: number, concurrency: number, tag:
     } catch {
       copyFileSync(file, target);
     }
-    const measured = await runNode([...HEAP_FLAGS, ...profileFlags(`job-${tag}`), CLI, 'run'], {
+    const measured = await startJob(start, profileFlags(`job-${tag}`), ['run'], {
       cwd: dir,
       env: {
         ...baseEnv(),
@@ -247,7 +300,7 @@ function note(figure: Figure): void {
   const spread = figure.runs.length > 1 ? `  [${figure.runs.map((v) => round(v)).join(', ')}]` : '';
   const verdict = figure.holds === undefined ? '' : figure.holds ? '  ✓' : '  ✗';
   process.stdout.write(
-    `  ${figure.name.padEnd(52)} ${String(round(figure.value)).padStart(9)} ${figure.unit.padEnd(8)}${
+    `  ${figure.name.padEnd(60)} ${String(round(figure.value)).padStart(9)} ${figure.unit.padEnd(8)}${
       figure.target ? ` target ${figure.target}` : ''
     }${verdict}${spread}\n`,
   );
@@ -380,16 +433,13 @@ async function bareSuite(): Promise<void> {
   }
 }
 
-async function validatePeak(file: string, tag: string): Promise<Measured> {
+async function validatePeak(file: string, tag: string, start: StartPath): Promise<Measured> {
   const dir = freshDir(`validate-${tag}`);
   try {
-    const measured = await runNode(
-      [...HEAP_FLAGS, ...profileFlags(`validate-${tag}`), CLI, 'validate', file],
-      {
-        cwd: dir,
-        env: { ...baseEnv(), TMPDIR: dir },
-      },
-    );
+    const measured = await startJob(start, profileFlags(`validate-${tag}`), ['validate', file], {
+      cwd: dir,
+      env: { ...baseEnv(), TMPDIR: dir },
+    });
     checkExit(`validate (${tag})`, measured);
     return measured;
   } finally {
@@ -397,56 +447,97 @@ async function validatePeak(file: string, tag: string): Promise<Measured> {
   }
 }
 
+interface MemoryCase {
+  readonly label: string;
+  readonly rows: number;
+  readonly limit: number;
+  file(): Promise<string>;
+}
+
 async function memorySuite(): Promise<void> {
-  process.stdout.write('\nMemory: peak RSS of validate and of run (latency 0, C16)\n');
-  const cases = [
-    { format: 'xlsx', rows: SIZES.xlsxSmall, limit: 200 },
-    { format: 'xlsx', rows: SIZES.xlsxLarge, limit: 200 },
-    { format: 'csv', rows: SIZES.csvLarge, limit: 150 },
-  ] as const;
+  process.stdout.write(
+    '\nMemory: peak RSS of validate and of run (latency 0, C16), started as `node bin/leasingtaker.js`\n',
+  );
+  const soffice = sofficePath();
+  const xlsx = (rows: number): MemoryCase => ({
+    label: `${rows.toLocaleString('en')}-row xlsx (exceljs)`,
+    rows,
+    limit: 200,
+    file: () => fleetFile(inputs, 'xlsx', rows),
+  });
+  const libre = (rows: number, path: string): MemoryCase => ({
+    label: `${rows.toLocaleString('en')}-row xlsx (LibreOffice)`,
+    rows,
+    limit: 200,
+    file: () => libreOfficeFile(inputs, rows, path),
+  });
+  const cases: MemoryCase[] = [xlsx(SIZES.xlsxSmall), xlsx(SIZES.xlsxLarge)];
+  if (soffice) cases.push(libre(SIZES.xlsxSmall, soffice), libre(SIZES.xlsxLarge, soffice));
+  else process.stdout.write('  (no LibreOffice (soffice) here: its workbooks are left out)\n');
+  cases.push({
+    label: `${SIZES.csvLarge.toLocaleString('en')}-row CSV`,
+    rows: SIZES.csvLarge,
+    limit: 150,
+    file: () => fleetFile(inputs, 'csv', SIZES.csvLarge),
+  });
   const peaks: Record<string, number> = {};
-  for (const command of ['validate', 'run'] as const) {
-    for (const { format, rows, limit } of cases) {
-      const file = await fleetFile(inputs, format, rows);
-      const values: number[] = [];
-      const walls: number[] = [];
-      for (let run = 0; run < options.runs; run++) {
-        const tag = `${command}-${format}-${rows}-${run}`;
-        if (command === 'validate') {
-          const measured = await validatePeak(file, tag);
-          values.push(measured.peakRssMb);
-          walls.push(measured.wallMs);
-        } else {
-          const result = await runJob(file, 0, 16, `memory-${tag}`);
-          values.push(result.peakRssMb);
-          walls.push(result.wallMs);
-        }
+  const measure = async (command: 'validate' | 'run', c: MemoryCase, start: StartPath) => {
+    const file = await c.file();
+    const values: number[] = [];
+    const walls: number[] = [];
+    for (let run = 0; run < options.runs; run++) {
+      const tag = `${command}-${basename(file)}-${start}-${run}`;
+      if (command === 'validate') {
+        const measured = await validatePeak(file, tag, start);
+        values.push(measured.peakRssMb);
+        walls.push(measured.wallMs);
+      } else {
+        const result = await runJob(file, 0, 16, `memory-${tag}`, start);
+        values.push(result.peakRssMb);
+        walls.push(result.wallMs);
       }
-      const peak = median(values);
-      peaks[`${command}-${format}-${rows}`] = peak;
-      note({
-        suite: 'memory',
-        name: `${command} ${rows.toLocaleString('en')}-row ${format}: peak RSS`,
-        value: peak,
-        unit: 'MB',
-        target: `< ${limit}`,
-        holds: peak < limit,
-        runs: values,
-        detail: { wallMs: walls, rowsPerSecond: walls.map((ms) => rows / (ms / 1000)) },
-      });
     }
-    const growth =
-      (peaks[`${command}-xlsx-${SIZES.xlsxLarge}`] ?? Number.NaN) /
-      (peaks[`${command}-xlsx-${SIZES.xlsxSmall}`] ?? Number.NaN);
+    const peak = median(values);
+    const via = start === 'node' ? '' : ` [${start}]`;
     note({
       suite: 'memory',
-      name: `${command}: peak(${SIZES.xlsxLarge / 1000}k xlsx) / peak(${SIZES.xlsxSmall / 1000}k xlsx)`,
-      value: growth,
-      unit: '',
-      target: '< 1.5',
-      holds: growth < 1.5,
-      runs: [growth],
+      name: `${command} ${c.label}${via}: peak RSS`,
+      value: peak,
+      unit: 'MB',
+      target: `< ${c.limit}`,
+      holds: peak < c.limit,
+      runs: values,
+      detail: {
+        command,
+        input: c.label,
+        start,
+        wallMs: walls,
+        rowsPerSecond: walls.map((ms) => c.rows / (ms / 1000)),
+      },
     });
+    return peak;
+  };
+  for (const command of ['validate', 'run'] as const) {
+    for (const c of cases) peaks[`${command} ${c.label}`] = await measure(command, c, 'node');
+    for (const kind of ['exceljs', 'LibreOffice']) {
+      const small = peaks[`${command} ${SIZES.xlsxSmall.toLocaleString('en')}-row xlsx (${kind})`];
+      const large = peaks[`${command} ${SIZES.xlsxLarge.toLocaleString('en')}-row xlsx (${kind})`];
+      if (small === undefined || large === undefined) continue;
+      note({
+        suite: 'memory',
+        name: `${command}: peak(${SIZES.xlsxLarge / 1000}k) / peak(${SIZES.xlsxSmall / 1000}k), ${kind}`,
+        value: large / small,
+        unit: '',
+        target: '< 1.3',
+        holds: large / small < 1.3,
+        runs: [large / small],
+      });
+    }
+    // The largest workbook by the other start paths: the bound must not depend on how the job is started.
+    const largest = cases.filter((c) => c.limit === 200).at(-1);
+    if (largest) {
+      for (const start of START_PATHS.filter((p) => p !== 'node')) await measure(command, largest, start);
+    }
   }
 }
 
@@ -527,6 +618,18 @@ const git = (() => {
   }
 })();
 
+const peerContext = {
+  runs: options.runs,
+  quick: options.quick,
+  inputs,
+  freshDir,
+  baseEnv,
+  runJob: (file: string, latencyMs: number, concurrency: number, tag: string) =>
+    runJob(file, latencyMs, concurrency, tag),
+  note,
+  checkExit,
+};
+
 const started = performance.now();
 process.stdout.write(
   `leasingtaker-batch benchmarks${options.quick ? ' (--quick)' : ''}: ${options.suites.join(', ')}; ` +
@@ -555,6 +658,7 @@ try {
     if (suite === 'bare') await bareSuite();
     if (suite === 'memory') await memorySuite();
     if (suite === 'startup') await startupSuite();
+    if (suite === 'peers') await peersSuite(peerContext);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -590,4 +694,6 @@ const path = join(
 );
 writeFileSync(path, json);
 writeFileSync(join(results, 'latest.json'), json);
-process.stdout.write(`written: ${path}\n`);
+const chart = writeChart(path.replace(/\.json$/, '.svg'), report);
+writeChart(join(results, 'latest.svg'), report);
+process.stdout.write(`written: ${path}\n         ${chart}\n`);

@@ -1,8 +1,7 @@
 #!/usr/bin/env -S node --max-old-space-size=160 --max-semi-space-size=16
 // Launcher. Plain JavaScript that any Node can parse, so that an old Node says what is wrong instead of
-// failing on syntax. The shebang bounds the heap: exceljs' streaming reader leaves a lot of short-lived
-// garbage, and with V8's default limits the process would grow to several hundred MB before collecting it
-// (see ARCHITECTURE.md, "Memory").
+// failing on syntax. The heap is bounded however the job is started: by the
+// shebang's flags, or else by heap-flags.js, which re-executes Node with them (see ARCHITECTURE.md, "Memory").
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 24 || (major === 24 && minor < 15)) {
   process.stderr.write(
@@ -12,6 +11,8 @@ if (major < 24 || (major === 24 && minor < 15)) {
   );
   process.exit(2);
 }
+const { ensureHeapFlags } = await import('./heap-flags.js');
+ensureHeapFlags();
 // Compiled code is cached beside the code (.compile-cache, or NODE_COMPILE_CACHE): start-up is mostly compiling
 // modules, and `--help` or an empty run should not pay for it every time. Not the shared temp folder, where
 // another user could plant a cache. Where the folder can't be written (a read-only install), Node carries on

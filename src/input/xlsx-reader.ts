@@ -13,6 +13,7 @@ import ExcelJS from 'exceljs';
 import { cellText } from './cell-text.ts';
 import { chooseSheet, type SheetRows } from './choose-sheet.ts';
 import { type FoundRow, rowsAfterHeader } from './row-shape.ts';
+import { SharedStringStore } from './shared-strings.ts';
 import { SheetMarkup } from './sheet-markup.ts';
 import { type FleetFile, FleetFileError, type OpenOptions } from './types.ts';
 import { XmlGuard, type XmlLimits } from './xml-guard.ts';
@@ -52,7 +53,7 @@ interface ReaderInternals {
   sharedStrings?: unknown[];
   _parseWorkbook(entry: Readable): Promise<void>;
   _parseRels(entry: Readable): Promise<void>;
-  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<{ index: number; text: unknown }>;
   _parseStyles(entry: Readable): Promise<void>;
   _parseWorksheet(
     iterator: AsyncIterable<unknown>,
@@ -174,11 +175,14 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
   const handle: FileHandle = await openFile(path, 'r');
   let sheetStream: Readable | undefined;
   let closed = false;
+  const sharedStrings = new SharedStringStore();
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     sheetStream?.destroy();
+    // The rows are read: the table goes now, not when the last reference to this file does.
+    sharedStrings.release();
     await handle.close().catch(() => undefined);
   };
 
@@ -195,7 +199,8 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
     if (!workbookEntry) throw notAWorkbook(path, entries);
 
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-      sharedStrings: 'cache',
+      // Emitted into our own store (shared-strings.ts), which the worksheet reader then reads by index.
+      sharedStrings: 'emit',
       // Without cached styles a date arrives as a serial number and a "00000000000" mask is lost.
       styles: 'cache',
       // A hyperlink cell stores its shown text as the cell value; the link target isn't needed.
@@ -247,16 +252,14 @@ export async function openXlsxFleetFile(path: string, options: OpenOptions = {})
           element: { name: 'si', container: 'sst', maxBytes: MAX_SHARED_STRING_BYTES },
         },
         () =>
-          (reader.sharedStrings?.length ?? 0) > MAX_SHARED_STRINGS
+          sharedStrings.length > MAX_SHARED_STRINGS
             ? `filen har over ${MAX_SHARED_STRINGS.toLocaleString('nb-NO')} ulike tekster`
             : undefined,
       );
-      for await (const _ of reader._parseSharedStrings(texts)) {
-        // 'cache' mode fills reader.sharedStrings and yields nothing.
-      }
-    } else {
-      reader.sharedStrings = [];
+      for await (const { text } of reader._parseSharedStrings(texts)) sharedStrings.push(text);
     }
+    sharedStrings.seal();
+    reader.sharedStrings = sharedStrings.asArrayLike();
     const stylesEntry = relPart(STYLES_TYPE, 'xl/styles.xml');
     if (stylesEntry) await reader._parseStyles(await small(stylesEntry));
     // exceljs takes only date1904="1"; XML's other spelling of true ("true") would put every date 4 years off.

@@ -169,9 +169,11 @@ async function ingestAndSend(
       context.onRowsQueued(rows);
       notifyRows?.();
     },
-  }).finally(() => {
+  }).finally(async () => {
     ingestDone = true;
     notifyRows?.();
+    // Every row is in the ledger: the file (and an .xlsx's shared strings) goes now, not after the report.
+    await fleetFile.close();
   });
   const send = sendQueued(
     context,

@@ -4,6 +4,7 @@ import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
+import { preloadReportWriter } from '../report/index.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
@@ -178,6 +179,8 @@ async function runLocked(
   }
   for (const file of ready) laneOf(file.owner).inbox.push(file);
 
+  // There is work, so there will be a report: its writer loads while the first token is fetched.
+  preloadReportWriter();
   // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
   // A fleet owner whose delegation is refused stops only that owner's files.
   const refused = new Map<string, MaskinportenError>();
