@@ -65,11 +65,18 @@ function inspectLedger(file: string, check: Check, readOnly: boolean) {
     const count = (table: string) =>
       Number((conn.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
     const files = count('files');
+    const walLost = meta.get(META_RUN_OPEN) === '1' && walSize === 0;
+    // The unfinished run's WAL is intact, and closing this (the last) connection folds it into the ledger and
+    // removes it. Its open mark goes with it: else a kill before this run sets its own mark would leave the
+    // mark without a WAL, and the next run would take the WAL for lost.
+    if (!readOnly && meta.get(META_RUN_OPEN) === '1' && !walLost) {
+      conn.prepare('UPDATE meta SET value = ? WHERE key = ?').run('0', META_RUN_OPEN);
+    }
     return {
       ledger: 'healthy' as const,
       knowsFiles: files > 0,
       acceptedAsIs: meta.has(META_ACCEPTED),
-      walLost: meta.get(META_RUN_OPEN) === '1' && walSize === 0,
+      walLost,
       files,
       rows: check === 'integrity_check' ? count('rows') : 0,
     };
