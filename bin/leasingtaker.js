@@ -6,8 +6,8 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 24 || (major === 24 && minor < 15)) {
   process.stderr.write(
     `leasingtaker needs Node.js 24.15 or newer; this is ${process.version}.\n` +
-      'Run it through npm (npm start, npx leasingtaker ...), which uses the Node.js that `npm install` put in\n' +
-      'node_modules, or install Node.js 24 LTS.\n',
+      'Run it with the Node.js that `npm install` put in node_modules (node_modules/.bin/node bin/leasingtaker.js\n' +
+      '..., or through npm: npm start, npx leasingtaker ...), or install Node.js 24 LTS.\n',
   );
   process.exit(2);
 }
