@@ -5,6 +5,7 @@
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCli } from '../support/spawn-cli.ts';
 import {
@@ -79,5 +80,27 @@ describe('a holding copy the ledger no longer knows', () => {
     expect(next.code, next.stdout + next.stderr).toBe(0);
     expect(readdirSync(install.inbox)).toEqual([]);
     expect(archivedInputs(archive)).toHaveLength(1);
+  }, 60_000);
+
+  it('a lost state folder after a first run killed while its file was held: refused, not a fresh start', async () => {
+    // The file is held in the inbox, so the archive has no input and no backup yet: only the run's mark that
+    // the backup is behind says a ledger existed and changed.
+    install = await createInstallation({ faults: { latencyMs: 100 } });
+    const archive = mkdtempSync('/dev/shm/leasingtaker-archive-');
+    cleanup.push(archive);
+    const env = { LEASINGTAKER_ARCHIVE: archive, LEASINGTAKER_CONCURRENCY: '1' };
+    dropFleet(install.inbox, 'mai.csv', planSingles(40, 48_000));
+    const child = install.start(env);
+    while (child.running() && apiCalls(install.local.sim.calls).length === 0) await sleep(5);
+    child.child.kill('SIGKILL');
+    expect((await child.result).signal).toBe('SIGKILL');
+    expect(readdirSync(install.inbox)[0]).toMatch(/^\.leasingtaker-held-/);
+
+    rmSync(install.state, { recursive: true, force: true });
+    const next = await install.run(env);
+    expect(next.code, next.stdout + next.stderr).toBe(2);
+    expect(next.stdout + next.stderr).toContain('ledger new');
+    expect(next.stdout).not.toContain('Nothing to do');
+    expect(readdirSync(install.inbox)[0]).toMatch(/^\.leasingtaker-held-/);
   }, 60_000);
 });
