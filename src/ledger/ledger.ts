@@ -383,6 +383,11 @@ export class Ledger {
     this.#stmts.reopenFile.run(grew ? 1 : 0, id);
   }
 
+  /** A file of these bytes, dropped again, may have had rows sent before: its rows go in as "maybe sent". */
+  rememberMaybeSentInput(sha256: string): void {
+    this.#db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)').run(sha256);
+  }
+
   /** Whether any file's record names this path (the job's own files are told from strangers by it). */
   hasFileAt(path: string): boolean {
     return this.#stmts.fileAtPath.get(path) !== undefined;

@@ -74,7 +74,7 @@ export async function removeLeftovers(
       if (!isLeftover('inbox', name) || ledger.hasFileAt(path)) continue;
       const original = name.slice(HELD_PREFIX_LENGTH);
       if (await archiveHolds(join(settings.archive, owner), original, path)) await remove(path);
-      else await archiveStray(settings.archive, owner, original, path, logger);
+      else await archiveStray(settings.archive, owner, original, path, ledger, logger);
     }
   }
   removed += await finishInterruptedMoves(settings.inbox, ledger);
@@ -138,9 +138,13 @@ async function archiveStray(
   owner: string,
   name: string,
   path: string,
+  ledger: Ledger,
   logger: Logger,
 ): Promise<void> {
   try {
+    // Taken by a run the ledger no longer remembers, which may have sent some of its rows: put back, they
+    // count as "maybe sent".
+    ledger.rememberMaybeSentInput(await sha256(path));
     const target = await archiveStrayHeldFile(archive, owner, name, path);
     if (target)
       logger.warn(

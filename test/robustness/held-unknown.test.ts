@@ -3,7 +3,15 @@
 // knew it is replaced on purpose (`ledger new`, or `ledger restore` of a backup older than the take), the next
 // run must not remove it as a leftover: no input is deleted but by retention.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +22,7 @@ import {
   createInstallation,
   dropFleet,
   type Installation,
+  latestSummary,
   planSingles,
 } from './support.ts';
 
@@ -56,6 +65,11 @@ describe('a holding copy the ledger no longer knows', () => {
     // And the runs after it go on: the ledger's guard does not take the archived stray for a lost memory.
     const later = await install.run(env);
     expect(later.code, later.stdout + later.stderr).toBe(0);
+    // Put back as the warning says: the rows the forgotten run sent count as done on "already registered".
+    copyFileSync(archived[0] as string, join(install.inbox, 'mai.csv'));
+    const putBack = await install.run(env);
+    expect(putBack.code, putBack.stdout + putBack.stderr).toBe(0);
+    expect(latestSummary(install.reports, 'mai.csv')).toMatchObject({ rows: 5, ok: 4, stopped: 1 });
   }, 60_000);
 
   it('is removed when its move had finished (the archive holds its bytes), and not archived twice', async () => {
