@@ -110,15 +110,26 @@ function act(
     }
     Ledger.open(state).close();
     let maybe = 0;
+    let unknown: string[] = [];
     settle(state, archive, (db) => {
       setMeta(db, META_ACCEPTED, new Date().toISOString());
       // Lost with the WAL: outcomes, and `sending` marks of rows that went out.
       if (found.walLost) maybe = markOpenRowsMaybeSent(db, places.maxRuns);
+      // And the records of the files that run took: archived, but nothing would send their rows.
+      if (found.walLost) {
+        unknown = archivedFilesUnknownTo(db, archive);
+        rememberMaybeSentInputs(db, archive, unknown);
+      }
     });
     logger.warn(
-      { rows: maybe },
+      { rows: maybe, files: unknown.length },
       `The ledger in ${state} is kept as it is, on purpose; runs use it from now on` +
-        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.`,
+        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.` +
+        (unknown.length > 0
+          ? ` ${unknown.length} archived file(s) are unknown to it (taken by the run whose changes were lost): ` +
+            `put them back in the inbox to have their rows sent: ${unknown.slice(0, 10).map(maskDigits).join(', ')}` +
+            `${unknown.length > 10 ? ', …' : ''}.`
+          : ''),
     );
     return;
   }
