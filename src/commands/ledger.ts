@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadEnvFile } from '../config.ts';
@@ -81,6 +82,7 @@ function act(
       // The last run's work is not in the backup: any row without an outcome may have gone out in it.
       const maybe = markOpenRowsMaybeSent(db, places.maxRuns);
       const unknown = archivedFilesUnknownTo(db, archive);
+      rememberMaybeSentInputs(db, archive, unknown);
       logger.warn(
         { rows: maybe, files: unknown.length },
         `The backup is older than the last run: ${maybe} row(s) without an outcome go out as "maybe sent" ` +
@@ -108,15 +110,26 @@ function act(
     }
     Ledger.open(state).close();
     let maybe = 0;
+    let unknown: string[] = [];
     settle(state, archive, (db) => {
       setMeta(db, META_ACCEPTED, new Date().toISOString());
       // Lost with the WAL: outcomes, and `sending` marks of rows that went out.
       if (found.walLost) maybe = markOpenRowsMaybeSent(db, places.maxRuns);
+      // And the records of the files that run took: archived, but nothing would send their rows.
+      if (found.walLost) {
+        unknown = archivedFilesUnknownTo(db, archive);
+        rememberMaybeSentInputs(db, archive, unknown);
+      }
     });
     logger.warn(
-      { rows: maybe },
+      { rows: maybe, files: unknown.length },
       `The ledger in ${state} is kept as it is, on purpose; runs use it from now on` +
-        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.`,
+        `${maybe > 0 ? `, and its ${maybe} row(s) without an outcome go out as "maybe sent"` : ''}.` +
+        (unknown.length > 0
+          ? ` ${unknown.length} archived file(s) are unknown to it (taken by the run whose changes were lost): ` +
+            `put them back in the inbox to have their rows sent: ${unknown.slice(0, 10).map(maskDigits).join(', ')}` +
+            `${unknown.length > 10 ? ', …' : ''}.`
+          : ''),
     );
     return;
   }
@@ -152,6 +165,27 @@ function markOpenRowsMaybeSent(db: DatabaseSync, maxRuns: number): number {
     .prepare("UPDATE rows SET status = 'sending' WHERE status IN ('pending', 'failed') AND runs < ?")
     .run(maxRuns);
   return Number(result.changes);
+}
+
+/**
+ * The killed run took these files and may have sent some of their rows: put back in the inbox as the message
+ * asks, their rows go out as "maybe sent", so an "already registered" answer counts as done, not as stopped.
+ * Known by their bytes (a file corrected since is a new file). The table may be new to an older backup.
+ */
+function rememberMaybeSentInputs(db: DatabaseSync, archive: string, unknown: readonly string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS maybe_sent_inputs (sha256 TEXT PRIMARY KEY)');
+  const insert = db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)');
+  for (const path of unknown) {
+    try {
+      insert.run(
+        createHash('sha256')
+          .update(readFileSync(join(archive, path)))
+          .digest('hex'),
+      );
+    } catch {
+      // Unreadable now: put back, its rows go out as new ones, as before.
+    }
+  }
 }
 
 /** Archived inputs the ledger has no record of, as `date/name` (the archive's layout). */

@@ -23,7 +23,12 @@ export function inspectMemory(
   readOnly = false,
 ): MemoryFindings & { readonly files: number; readonly rows: number } {
   const ledger = inspectLedger(join(stateDir, LEDGER_FILE), check, readOnly);
-  return { ...ledger, archiveHasFiles: holdsInputFiles(archiveDir), backup: backupState(archiveDir) };
+  return {
+    ...ledger,
+    archiveHasFiles: holdsInputFiles(archiveDir),
+    backup: backupState(archiveDir),
+    runUnfinished: statSync(backupPlaces(archiveDir).behind, { throwIfNoEntry: false }) !== undefined,
+  };
 }
 
 function inspectLedger(file: string, check: Check, readOnly: boolean) {

@@ -73,6 +73,9 @@ CREATE INDEX IF NOT EXISTS rows_by_file ON rows(file_id, id);
 -- plate's million done rows are not in it; the queries repeat its WHERE to use it.
 CREATE INDEX IF NOT EXISTS rows_open_by_plate ON rows(plate, file_id, row_number)
   WHERE status IN ('pending', 'sending', 'failed');
+-- Inputs a killed run took that a restored older backup does not know (see commands/ledger.ts): dropped again,
+-- their rows may have gone out in that run, so they are "maybe sent" from the start.
+CREATE TABLE IF NOT EXISTS maybe_sent_inputs (sha256 TEXT PRIMARY KEY);
 `;
 
 export interface NewFile {
@@ -378,6 +381,11 @@ export class Ledger {
   /** The file is to be read again (it changed, or its held-back last line is now taken as complete). */
   reopenFile(id: number, grew: boolean): void {
     this.#stmts.reopenFile.run(grew ? 1 : 0, id);
+  }
+
+  /** A file of these bytes, dropped again, may have had rows sent before: its rows go in as "maybe sent". */
+  rememberMaybeSentInput(sha256: string): void {
+    this.#db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)').run(sha256);
   }
 
   /** Whether any file's record names this path (the job's own files are told from strangers by it). */
@@ -989,8 +997,10 @@ function prepareStatements(db: DatabaseSync) {
       WHERE r.plate = ? AND r.status = 'ok' AND f.owner = ? AND r.file_id <> ?
       ORDER BY r.updated_at DESC, r.id DESC LIMIT 1`),
     insertRow: p(`INSERT OR IGNORE INTO rows
-      (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      (file_id, row_number, plate, handling, identity_hash, request, cells, status, problems, skipped_of, updated_at,
+       maybe_sent)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, EXISTS (SELECT 1 FROM maybe_sent_inputs m JOIN files f
+        ON f.sha256 = m.sha256 WHERE f.id = ?1))`),
     insertHiddenRow: p(`INSERT OR IGNORE INTO rows
       (file_id, row_number, plate, handling, cells, status, skip_reason, updated_at)
       VALUES (?, ?, ?, ?, ?, 'skipped', 'hidden', ?)`),

@@ -20,6 +20,12 @@ export interface MemoryFindings {
    * `behind` when a run since did not finish writing it (killed, or the backup failed).
    */
   readonly backup: 'none' | 'current' | 'behind';
+  /**
+   * `.ledger-backup.behind` is there: a run changed a ledger after its last backup and did not finish. Without
+   * a ledger, that is memory lost even when the archive holds no input yet (files held in the inbox while an
+   * archive on another volume waits for them, see pipeline/claim-file.ts).
+   */
+  readonly runUnfinished?: boolean;
 }
 
 export type Remedy = 'restore' | 'keep' | 'new';
@@ -54,6 +60,8 @@ function problemOf(found: MemoryFindings): string | undefined {
       if (found.archiveHasFiles)
         return 'the ledger is missing, but the archive holds files earlier runs took';
       if (found.backup !== 'none') return 'the ledger is missing, but there is a backup of it';
+      if (found.runUnfinished)
+        return 'the ledger is missing, but the last run did not finish (its files may be held in the inbox)';
       return undefined;
     case 'healthy':
       if (found.walLost) {

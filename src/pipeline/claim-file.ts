@@ -112,6 +112,31 @@ export async function archiveHeldFile(
   }
 }
 
+/**
+ * Copies a holding copy that no record names (the ledger that knew it was replaced: `ledger new`, or a restored
+ * backup older than its take) into the archive like any taken file, and removes it from the inbox: it may be the
+ * only copy of that input, so it is kept, never deleted. Its rows are not read. The archived path, or undefined
+ * when it changed while it was copied (a writer still at it: the next run tries again).
+ */
+export async function archiveStrayHeldFile(
+  archiveDir: string,
+  owner: string,
+  name: string,
+  path: string,
+  now = new Date(),
+): Promise<string | undefined> {
+  const info = await lstat(path);
+  const folder = await archiveFolder(archiveDir, owner, now);
+  for (;;) {
+    const target = await freeName(folder, now, name);
+    const copied = await copyIntoArchive(path, target, info);
+    if (copied === 'taken') continue;
+    if (copied === 'changed') return undefined;
+    await unlink(path);
+    return target;
+  }
+}
+
 async function archiveFolder(archiveDir: string, owner: string, now: Date): Promise<string> {
   const folder = join(archiveDir, owner, now.toISOString().slice(0, 10));
   await mkdir(folder, { recursive: true, mode: 0o700 });

@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
+import { archiveStrayHeldFile } from './claim-file.ts';
 
 const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;
 /** `.<report name>.<8 hex>.tmp` (report/files.ts `tempPathFor`), for the names a report set takes. */
@@ -21,7 +22,10 @@ const REPORT_LOCK = new RegExp(String.raw`^\..+\.${STAMP}(-\d+)?\.lock$`);
 /** `<timestamp>[Z][-n]-<name>.part` in a date folder of the archive (claim-file.ts `copyIntoArchive`). */
 const ARCHIVE_PART = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+\.part$`);
 const HELD = /^\.leasingtaker-held-[0-9a-f]{8}-.+$/;
+const HELD_PREFIX_LENGTH = '.leasingtaker-held-12345678-'.length;
 const DATE_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
+/** An archived input: `<timestamp>[Z][-n]-<name>` (claim-file.ts `archiveName`). */
+const ARCHIVED = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+$`);
 const OWNER_FOLDER = /^\d{9}$/;
 
 /** Which of the job's own leftovers a name is, if any: the rules, apart from the folders they are found in. */
@@ -60,11 +64,17 @@ export async function removeLeftovers(
         if (isLeftover('archive', name)) await remove(join(dir, day, name));
     }
   }
-  // A holding copy no record names any more: its move into the archive finished (killed before it was removed).
+  // A holding copy no record names any more: its move into the archive finished (killed before it was removed),
+  // or the ledger that knew it was replaced (`ledger new`, an older backup restored). Only in the first case does
+  // the archive hold its bytes; in the second it is the only copy of an input, so it is archived, not deleted.
   for (const dir of await withOwnerFolders(settings.inbox)) {
+    const owner = dir === settings.inbox ? '' : basename(dir);
     for (const name of await names(dir)) {
       const path = join(dir, name);
-      if (isLeftover('inbox', name) && !ledger.hasFileAt(path)) await remove(path);
+      if (!isLeftover('inbox', name) || ledger.hasFileAt(path)) continue;
+      const original = name.slice(HELD_PREFIX_LENGTH);
+      if (await archiveHolds(join(settings.archive, owner), original, path)) await remove(path);
+      else await archiveStray(settings.archive, owner, original, path, ledger, logger);
     }
   }
   removed += await finishInterruptedMoves(settings.inbox, ledger);
@@ -102,6 +112,52 @@ async function finishInterruptedMoves(inbox: string, ledger: Ledger): Promise<nu
     }
   }
   return removed;
+}
+
+/** Whether an archived input of this name (`<UTC time>Z[-n]-<name>` in a date folder) has the same bytes. */
+async function archiveHolds(ownerArchive: string, name: string, path: string): Promise<boolean> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  let digest: string | undefined;
+  for (const day of await names(ownerArchive)) {
+    if (!DATE_FOLDER.test(day)) continue;
+    for (const entry of await names(join(ownerArchive, day))) {
+      if (!ARCHIVED.test(entry) || !entry.endsWith(`-${name}`)) continue;
+      const candidate = join(ownerArchive, day, entry);
+      const there = await lstat(candidate).catch(() => undefined);
+      if (!there?.isFile() || there.size !== info.size) continue;
+      digest ??= await sha256(path);
+      if ((await sha256(candidate)) === digest) return true;
+    }
+  }
+  return false;
+}
+
+async function archiveStray(
+  archive: string,
+  owner: string,
+  name: string,
+  path: string,
+  ledger: Ledger,
+  logger: Logger,
+): Promise<void> {
+  try {
+    // Taken by a run the ledger no longer remembers, which may have sent some of its rows: put back, they
+    // count as "maybe sent".
+    ledger.rememberMaybeSentInput(await sha256(path));
+    const target = await archiveStrayHeldFile(archive, owner, name, path);
+    if (target)
+      logger.warn(
+        { file: name, owner: owner || undefined, archived: target },
+        `${name} was held in the inbox, but the ledger does not know it (started afresh, or restored from an older backup): archived as ${target} without reading it; put it back in the inbox to send its rows.`,
+      );
+  } catch (error) {
+    // A full or unwritable archive: it stays held, and the next run tries again.
+    logger.warn(
+      { file: name, code: (error as NodeJS.ErrnoException).code },
+      `${name} is held in the inbox but unknown to the ledger, and could not be archived yet; the next run tries again.`,
+    );
+  }
 }
 
 async function sha256(path: string): Promise<string> {
