@@ -250,7 +250,7 @@ export class NotAFileError extends Error {
  * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
  * this covers an entry swapped since.
  */
-async function hashFile(path: string): Promise<string> {
+export async function hashFile(path: string): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);

@@ -3,14 +3,11 @@
 // locks, half copies into the archive, holding copies whose move finished, and an inbox name a move had
 // already linked into the archive. Each holds personal data, which is why they must not linger.
 
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
-import { archiveStrayHeldFile } from './claim-file.ts';
+import { archiveStrayHeldFile, hashFile } from './claim-file.ts';
 
 const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;
 /** `.<report name>.<8 hex>.tmp` (report/files.ts `tempPathFor`), for the names a report set takes. */
@@ -101,7 +98,7 @@ async function finishInterruptedMoves(inbox: string, ledger: Ledger): Promise<nu
     if (!there?.isFile() || !here?.isFile() || there.size !== here.size) continue;
     const same =
       (there.dev === here.dev && there.ino === here.ino) ||
-      (await sha256(file.path)) === (await sha256(original));
+      (await hashFile(file.path)) === (await hashFile(original));
     if (!same) continue;
     try {
       await unlink(original);
@@ -126,8 +123,8 @@ async function archiveHolds(ownerArchive: string, name: string, path: string): P
       const candidate = join(ownerArchive, day, entry);
       const there = await lstat(candidate).catch(() => undefined);
       if (!there?.isFile() || there.size !== info.size) continue;
-      digest ??= await sha256(path);
-      if ((await sha256(candidate)) === digest) return true;
+      digest ??= await hashFile(path);
+      if ((await hashFile(candidate)) === digest) return true;
     }
   }
   return false;
@@ -144,7 +141,7 @@ async function archiveStray(
   try {
     // Taken by a run the ledger no longer remembers, which may have sent some of its rows: put back, they
     // count as "maybe sent".
-    ledger.rememberMaybeSentInput(await sha256(path));
+    ledger.rememberMaybeSentInput(await hashFile(path));
     const target = await archiveStrayHeldFile(archive, owner, name, path);
     if (target)
       logger.warn(
@@ -158,12 +155,6 @@ async function archiveStray(
       `${name} is held in the inbox but unknown to the ledger, and could not be archived yet; the next run tries again.`,
     );
   }
-}
-
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }
 
 async function names(dir: string): Promise<string[]> {
