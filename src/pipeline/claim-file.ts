@@ -98,18 +98,12 @@ export async function archiveHeldFile(
   file: FileRecord,
   now = new Date(),
 ): Promise<boolean> {
-  const info = await lstat(file.path);
-  const folder = await archiveFolder(archiveDir, file.owner, now);
-  for (;;) {
-    const target = await freeName(folder, now, file.name);
-    const copied = await copyIntoArchive(file.path, target, info);
-    if (copied === 'taken') continue;
-    // Changed after all: the next look reads its new rows and tries again later.
-    if (copied === 'changed') return false;
-    ledger.setFilePath(file.id, target);
-    await unlink(file.path);
-    return true;
-  }
+  const target = await copyHeldFile(archiveDir, file.owner, file.name, file.path, now);
+  // Changed after all: the next look reads its new rows and tries again later.
+  if (target === undefined) return false;
+  ledger.setFilePath(file.id, target);
+  await unlink(file.path);
+  return true;
 }
 
 /**
@@ -125,15 +119,26 @@ export async function archiveStrayHeldFile(
   path: string,
   now = new Date(),
 ): Promise<string | undefined> {
+  const target = await copyHeldFile(archiveDir, owner, name, path, now);
+  if (target !== undefined) await unlink(path);
+  return target;
+}
+
+/** Copies a held file into the archive under a free name; undefined when it changed while it was copied. */
+async function copyHeldFile(
+  archiveDir: string,
+  owner: string,
+  name: string,
+  path: string,
+  now: Date,
+): Promise<string | undefined> {
   const info = await lstat(path);
   const folder = await archiveFolder(archiveDir, owner, now);
   for (;;) {
     const target = await freeName(folder, now, name);
     const copied = await copyIntoArchive(path, target, info);
     if (copied === 'taken') continue;
-    if (copied === 'changed') return undefined;
-    await unlink(path);
-    return target;
+    return copied === 'changed' ? undefined : target;
   }
 }
 
