@@ -5,6 +5,7 @@
 
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { archiveStrayHeldFile, hashFile } from './claim-file.ts';
@@ -23,7 +24,6 @@ const HELD_PREFIX_LENGTH = '.leasingtaker-held-12345678-'.length;
 const DATE_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 /** An archived input: `<timestamp>[Z][-n]-<name>` (claim-file.ts `archiveName`). */
 const ARCHIVED = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+$`);
-const OWNER_FOLDER = /^\d{9}$/;
 
 /** Which of the job's own leftovers a name is, if any: the rules, apart from the folders they are found in. */
 export function isLeftover(place: 'reports' | 'archive' | 'inbox', name: string): boolean {
@@ -162,6 +162,6 @@ async function names(dir: string): Promise<string[]> {
 }
 
 async function withOwnerFolders(root: string): Promise<string[]> {
-  const owners = (await names(root)).filter((name) => OWNER_FOLDER.test(name));
+  const owners = (await names(root)).filter(isOwnerFolder);
   return [root, ...owners.map((owner) => join(root, owner))];
 }

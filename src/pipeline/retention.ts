@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 
@@ -131,7 +132,7 @@ async function removeOld(
     if (resolve(folder) === resolve(root)) continue;
     await rmdir(folder).catch(() => {});
     const owner = dirname(folder);
-    if (resolve(owner) !== resolve(root) && /^\d{9}$/.test(basename(owner)))
+    if (resolve(owner) !== resolve(root) && isOwnerFolder(basename(owner)))
       await rmdir(owner).catch(() => {});
   }
   return removed;
