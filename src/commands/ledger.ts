@@ -11,12 +11,13 @@ import {
   restoreBackup,
   writeBackup,
 } from '../ledger/backup.ts';
-import { setMeta, usingFolder } from '../ledger/guard.ts';
+import { setMeta } from '../ledger/guard.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
+import { SurroundingsError, usingFolder } from '../storage/surroundings.ts';
 
 export type LedgerAction = 'restore' | 'keep' | 'new';
 
@@ -47,14 +48,14 @@ export async function ledgerCommand(
   let release: (() => Promise<void>) | undefined;
   try {
     release = await acquireRunLock(state);
-    usingFolder('state folder', state, () => act(action, { state, archive, maxRuns }, logger));
+    usingFolder('state', state, () => act(action, { state, archive, maxRuns }, logger));
     return 0;
   } catch (error) {
     if (error instanceof RunLockedError) {
       logger.error(`${error.message} Try again when it has finished.`);
       return 1;
     }
-    if (error instanceof LedgerGuardError) {
+    if (error instanceof LedgerGuardError || error instanceof SurroundingsError) {
       logger.error(error.message);
       return 2;
     }

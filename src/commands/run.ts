@@ -14,7 +14,7 @@ import { createProgress } from '../pipeline/progress.ts';
 import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
 import { summarizeRun } from '../pipeline/run-summary.ts';
-import { SurroundingsError } from '../pipeline/surroundings.ts';
+import { SurroundingsError } from '../storage/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */

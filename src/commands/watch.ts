@@ -4,9 +4,9 @@ import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
-import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
+import { asSurroundingsError } from '../storage/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
 import { runWithConfig } from './run.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ownerFolder } from '../inbox/owner-folder.ts';
 import type { Logger } from '../log.ts';
-import { asSurroundingsError } from './surroundings.ts';
+import { asSurroundingsError } from '../storage/surroundings.ts';
 
 /** A file waiting in the inbox that looks like a finished fleet file. */
 export interface InboxFile {

@@ -6,12 +6,12 @@ import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
+import { asSurroundingsError } from '../storage/surroundings.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
 import { layoutOf } from './file-layout.ts';
 import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
 import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
-import { asSurroundingsError } from './surroundings.ts';
 
 /** What one run shares between the files it processes. */
 export interface RunContext {

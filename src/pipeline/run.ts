@@ -1,10 +1,15 @@
 import { existsSync } from 'node:fs';
 import { openGuardedLedger } from '../ledger/guard.ts';
-import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/index.ts';
+import {
+  asSurroundingsError,
+  checkWritable,
+  isLedgerError,
+  SurroundingsError,
+} from '../storage/surroundings.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
@@ -14,8 +19,7 @@ import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
-import { acquireRunLock, RunLockedError } from './run-lock.ts';
-import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } from './surroundings.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { takeFile } from './take-file.ts';
 
 export interface RunSettings {
@@ -121,13 +125,7 @@ async function openState(
     return { release, memory: openGuardedLedger(settings, logger) };
   } catch (error) {
     await release?.();
-    if (error instanceof RunLockedError) throw error;
-    // A folder that is full or not writable gets the same message whichever step met it.
-    if (error instanceof LedgerGuardError)
-      throw (
-        (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error
-      );
-    throw asSurroundingsError(error, 'state', settings.state) ?? error;
+    throw error;
   }
 }
 
