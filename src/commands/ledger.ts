@@ -17,6 +17,7 @@ import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.t
 import { Ledger } from '../ledger/ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
+import { isArchivedInput, isDayFolder } from '../storage/archive-layout.ts';
 import { SurroundingsError, usingFolder } from '../storage/surroundings.ts';
 
 export type LedgerAction = 'restore' | 'keep' | 'new';
@@ -202,7 +203,7 @@ function archivedFilesUnknownTo(db: DatabaseSync, archive: string): string[] {
     return [];
   }
   return entries
-    .filter((path) => !basename(path).startsWith('.') && /^\d{4}-\d{2}-\d{2}$/.test(basename(dirname(path))))
+    .filter((path) => isArchivedInput(basename(path)) && isDayFolder(basename(dirname(path))))
     .filter((path) => !known.has(key(path)))
     .sort();
 }
