@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import { fleetFileFormat } from '../input/file-format.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
 import { archiveDayFolder, archiveName, partPath } from '../storage/archive-layout.ts';
+import { hashFile } from '../storage/hash-file.ts';
 import type { InboxFile } from './inbox.ts';
 
 export interface ClaimOptions {
@@ -236,27 +237,5 @@ async function copyIntoArchive(
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;
-  }
-}
-
-/** An inbox entry that turned out not to be a regular file when it was opened. */
-export class NotAFileError extends Error {
-  override readonly name = 'NotAFileError';
-}
-
-/**
- * Never follows a link, and never waits on a FIFO: opening one for reading would block until someone writes
- * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
- * this covers an entry swapped since.
- */
-export async function hashFile(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);
-    const hash = createHash('sha256');
-    await pipeline(handle.createReadStream({ autoClose: false }), hash);
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
   }
 }
