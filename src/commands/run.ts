@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiConfigError } from '../api/client.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { inboxFilesByOwner } from '../inbox/listing.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
@@ -9,7 +10,6 @@ import { RunMetrics } from '../metrics/publish.ts';
 import type { RunFigures } from '../metrics/run-figures.ts';
 import { readMetricsSettings } from '../metrics/settings.ts';
 import { createApiSenders } from '../pipeline/api-sender.ts';
-import { inboxFilesByOwner } from '../pipeline/inbox.ts';
 import { createProgress } from '../pipeline/progress.ts';
 import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';

@@ -1,4 +1,9 @@
 import { existsSync } from 'node:fs';
+import { lookAgainAtTakenFiles, restMsFor } from '../inbox/growth.ts';
+import { removeLeftovers } from '../inbox/leftovers.ts';
+import { findReadyFiles, type InboxFile, logIgnored } from '../inbox/listing.ts';
+import { applyRetention } from '../inbox/retention.ts';
+import { takeFile } from '../inbox/take-file.ts';
 import { openGuardedLedger } from '../ledger/guard.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
@@ -13,14 +18,9 @@ import {
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
-import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
-import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
-import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
-import { applyRetention } from './retention.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { takeFile } from './take-file.ts';
 
 export interface RunSettings {
   /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */
@@ -43,7 +43,7 @@ export interface RunSettings {
   readonly sheet?: string;
   /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner ('' = our own); default 1 each. */
   readonly ownerWeights?: ReadonlyMap<string, number>;
-  /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (retention.ts). */
+  /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (inbox/retention.ts). */
   readonly retentionDays?: number;
 }
 

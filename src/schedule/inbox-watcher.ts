@@ -1,9 +1,9 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { isTemporaryName } from '../inbox/listing.ts';
 import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Logger } from '../log.ts';
-import { isTemporaryName } from '../pipeline/inbox.ts';
 
 /** Why a run started: `start` of the process, a file in the `inbox`, or the retry `schedule`. */
 export type RunTrigger = 'start' | 'inbox' | 'schedule';

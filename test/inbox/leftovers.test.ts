@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeLeftovers } from '../../src/inbox/leftovers.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/log.ts';
-import { removeLeftovers } from '../../src/pipeline/leftovers.ts';
 
 describe('leftovers in folders the run never takes from', () => {
   let root: string;

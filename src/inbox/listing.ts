@@ -2,9 +2,9 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ownerFolder } from '../inbox/owner-folder.ts';
 import type { Logger } from '../log.ts';
 import { asSurroundingsError } from '../storage/surroundings.ts';
+import { ownerFolder } from './owner-folder.ts';
 
 /** A file waiting in the inbox that looks like a finished fleet file. */
 export interface InboxFile {

@@ -5,12 +5,12 @@
 
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { isArchivedNameOf, isDayFolder, isHalfCopy } from '../storage/archive-layout.ts';
 import { hashFile } from '../storage/hash-file.ts';
 import { archiveStrayHeldFile } from './claim-file.ts';
+import { isOwnerFolder } from './owner-folder.ts';
 
 /** A report set's time (report/files.ts `localTimestamp`). */
 const REPORT_STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;

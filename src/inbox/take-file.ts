@@ -8,7 +8,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { NotAFileError } from '../storage/hash-file.ts';
 import { asSurroundingsError, isLedgerError, SurroundingsError } from '../storage/surroundings.ts';
 import { type ClaimOptions, claimFile } from './claim-file.ts';
-import type { InboxFile } from './inbox.ts';
+import type { InboxFile } from './listing.ts';
 
 export type Taken =
   | { readonly fileId: number }

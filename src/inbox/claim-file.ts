@@ -8,7 +8,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
 import { archiveDayFolder, archiveName, partPath } from '../storage/archive-layout.ts';
 import { hashFile } from '../storage/hash-file.ts';
-import type { InboxFile } from './inbox.ts';
+import type { InboxFile } from './listing.ts';
 
 export interface ClaimOptions {
   /** A file unchanged this long (by its mtime) is taken as complete; see `restMsFor` in growth.ts. */

@@ -1,10 +1,10 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { dayFolderEnd, isDayFolder } from '../storage/archive-layout.ts';
+import { isOwnerFolder } from './owner-folder.ts';
 
 export interface RetentionSettings {
   readonly reports: string;

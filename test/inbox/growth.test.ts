@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { judge, restMsFor } from '../../src/inbox/growth.ts';
+import { isLeftover } from '../../src/inbox/leftovers.ts';
 import { completeLinesEnd } from '../../src/input/complete-lines.ts';
-import { judge, restMsFor } from '../../src/pipeline/growth.ts';
-import { isLeftover } from '../../src/pipeline/leftovers.ts';
 
 const REST = 600_000;
 const NOW = 1_800_000_000_000;
