@@ -13,9 +13,14 @@ import { userAgent as defaultUserAgent } from './user-agent.ts';
 
 export const API_PATH = '/ws/no/vegvesen/kjoretoy/felles/innmelding/leasingtaker';
 
-/** What the client needs from Maskinporten; `createTokenProvider` makes one. */
+/** The two things the client needs from Maskinporten; `createTokenProvider` makes one. */
 export interface TokenSource {
+  /** A valid access token; cached, and one request in flight however many callers wait. */
   getToken(): Promise<string>;
+  /**
+   * Forgets `token` if it is still the cached one (the API said 401). Comparing with the cached token means
+   * that many workers refused with the same token cause one refresh, not one each.
+   */
   invalidate(token: string): void;
 }
 

@@ -4,7 +4,7 @@ import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
-import { preloadReportWriter } from '../report/index.ts';
+import { preloadReportWriter } from '../report/load-writer.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
