@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_PATH } from '../src/api/client.ts';
+import { API_PATH } from '../src/api/address.ts';
 import { bodiesFile, fleetFile } from './generate.ts';
 import { type Measured, median, runNode, runProgram, startSimulatorProcess } from './measure.ts';
 import { NEWMAN_VERSION, newmanFiles } from './newman.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { apiUrlProblem } from './api/address.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
-import { isLoopbackHost } from './api/loopback.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './pipeline/api-sender.ts';
@@ -91,8 +91,9 @@ export function loadRunConfig(
   const apiUrl =
     env.LEASINGTAKER_API_URL?.trim() ||
     (environment && environment !== 'custom' ? DEFAULT_API_URL[environment] : '');
-  if (apiUrl) problems.push(...apiUrlProblems(apiUrl));
-  else if (environment === 'custom') {
+  const apiUrlWrong = apiUrl ? apiUrlProblem(apiUrl) : undefined;
+  if (apiUrlWrong) problems.push(apiUrlWrong);
+  else if (!apiUrl && environment === 'custom') {
     problems.push(
       'Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.',
     );
@@ -169,13 +170,4 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
     weights.set(match[1] === 'own' ? '' : (match[1] as string), weight);
   }
   return weights;
-}
-
-function apiUrlProblems(apiUrl: string): string[] {
-  if (!URL.canParse(apiUrl))
-    return [`LEASINGTAKER_API_URL must be an absolute URL such as https://www.vegvesen.no.`];
-  const url = new URL(apiUrl);
-  if (url.protocol === 'https:') return [];
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return [];
-  return ['LEASINGTAKER_API_URL must use https (plain http only for 127.0.0.1, localhost or [::1]).'];
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ApiConfigError } from '../api/client.ts';
+import { ApiConfigError } from '../api/address.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
