@@ -39,3 +39,15 @@ describe('loadRunConfig: the API address', () => {
     expect(loaded.ok && loaded.config.api.apiUrl).toBe('https://synt.utv.vegvesen.no');
   });
 });
+
+describe('loadRunConfig: the worksheet', () => {
+  // README, "Fleet files": the sheet named with `--sheet` (or `LEASINGTAKER_SHEET`).
+  it('reads LEASINGTAKER_SHEET, and --sheet wins over it', () => {
+    const fromEnv = loadRunConfig({ ...BASE, LEASINGTAKER_SHEET: 'Flåte' });
+    expect(fromEnv.ok && fromEnv.config.sheet).toBe('Flåte');
+    const fromFlag = loadRunConfig({ ...BASE, LEASINGTAKER_SHEET: 'Flåte' }, { sheet: 'Biler' });
+    expect(fromFlag.ok && fromFlag.config.sheet).toBe('Biler');
+    const neither = loadRunConfig(BASE);
+    expect(neither.ok && neither.config.sheet).toBeUndefined();
+  });
+});

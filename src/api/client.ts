@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { LeasingtakerRequest } from '../domain/types.ts';
+import { SETTINGS } from '../settings.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, isAlreadySo } from './already-so.ts';
 import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
 import { classifyReply, type LeasingtakerEntity, type Merknad } from './classify.ts';
@@ -36,9 +37,9 @@ export interface LeasingtakerClientOptions {
   readonly apiUrl: string;
   /** Access tokens; `tokens.getToken()` rejecting (a MaskinportenError) rejects `send`, which aborts the run. */
   readonly tokens: TokenSource;
-  /** Time for one attempt, from sending to the whole reply, in ms. Default 30 000 (got has no timeout by default). */
+  /** Time for one attempt, from sending to the whole reply, in ms. Default `SETTINGS.timeoutSeconds`. */
   readonly timeoutMs?: number;
-  /** Attempts per request on network errors, 429, 502, 503 and 504. Default 5. A 401 adds one more. */
+  /** Attempts per request on network errors, 429, 502, 503 and 504. Default `SETTINGS.maxAttempts`. A 401 adds one more. */
   readonly maxAttempts?: number;
   /** Backoff between attempts, exponential with full jitter. Default 500 ms doubling up to 30 s. */
   readonly backoff?: BackoffSettings;
@@ -126,8 +127,8 @@ const RETRY_CODES: ReadonlySet<string> = new Set([
 export function createLeasingtakerClient(options: LeasingtakerClientOptions): LeasingtakerClient {
   const { tokens } = options;
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const timeoutMs = options.timeoutMs ?? SETTINGS.timeoutSeconds.default * 1000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? SETTINGS.maxAttempts.default);
   const backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
   const maxRetryAfterMs = (options.maxRetryAfterSeconds ?? 120) * 1000;
   const gate = options.gate ?? createPauseGate(now);

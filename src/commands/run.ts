@@ -15,6 +15,7 @@ import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
 import { summarizeRun } from '../pipeline/run-summary.ts';
 import { SurroundingsError } from '../pipeline/surroundings.ts';
+import { SETTINGS } from '../settings.ts';
 import { configure, explainProblems } from './configure.ts';
 import { handleStopSignals } from './stop-signals.ts';
 
@@ -166,6 +167,6 @@ async function reportConfigurationProblems(problems: readonly string[], flags: F
   const metricsProblems: string[] = [];
   const settings = readMetricsSettings(process.env, metricsProblems);
   if (metricsProblems.length > 0) return;
-  const state = resolve(String(flags.state ?? (process.env.LEASINGTAKER_STATE || './state')));
+  const state = resolve(String(flags.state ?? (process.env.LEASINGTAKER_STATE || SETTINGS.state.default)));
   await new RunMetrics(settings, state, logger).finish({ exitCode: 2 });
 }
