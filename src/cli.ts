@@ -72,7 +72,7 @@ export function buildProgram(): Command {
     .description(
       'Sjekker flåtefiler uten å sende noe: antall rader, gyldige og ugyldige, med rad, kolonne og årsak.',
     )
-    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx)')
+    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx, .xlsm)')
     .usage('[valg] <filer...>')
     .option(
       '--sheet <navn>',

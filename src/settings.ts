@@ -3,7 +3,8 @@
 // its flags and defaults from it, and the README's configuration table is printed from it
 // (`npm run docs:settings`); test/settings.test.ts fails when the README and this table differ.
 //
-// A leaf module: plain data, no imports, so that `--help` and the configuration load nothing else with it.
+// A leaf module: plain data, no imports, so that `--help` and the configuration load nothing else with it. It
+// is long because it is the whole table, one entry per setting, and a table is read by looking things up.
 
 /** A value per Maskinporten environment (`MASKINPORTEN_ENV`). */
 export interface PerEnvironment {
