@@ -1,5 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { type Dirent, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadEnvFile } from '../config.ts';
 import {
@@ -203,14 +203,18 @@ function archivedFilesUnknownTo(db: DatabaseSync, archive: string): string[] {
   const known = new Set(
     (db.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => key(row.path)),
   );
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(archive, { recursive: true, encoding: 'utf8' });
+    entries = readdirSync(archive, { recursive: true, withFileTypes: true });
   } catch {
     return [];
   }
+  // Files only, as the guard's inspection counts them (ledger/inspect.ts): a folder in a day folder is no input.
   return entries
-    .filter((path) => isArchivedInput(basename(path)) && isDayFolder(basename(dirname(path))))
+    .filter(
+      (entry) => entry.isFile() && isArchivedInput(entry.name) && isDayFolder(basename(entry.parentPath)),
+    )
+    .map((entry) => relative(archive, join(entry.parentPath, entry.name)))
     .filter((path) => !known.has(key(path)))
     .sort();
 }
