@@ -6,7 +6,7 @@ import { createApiHttp } from '../api/http.ts';
 import { describeBytes, ReplyTooLargeError } from '../api/reply-limit.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
-import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
+import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
@@ -149,7 +149,7 @@ async function tokenSettings(
   const list = [{ owner: own.consumerOrg ?? '', settings: own }];
   const entries = await readdir(config.inbox, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.length !== 9 || !parseOrganisasjonsnummer(entry.name).ok) continue;
+    if (!entry.isDirectory() || !isOwnerFolder(entry.name)) continue;
     list.push({
       owner: entry.name,
       settings: { ...own, consumerOrg: entry.name, scope: config.api.delegatedScope },

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { type Dirent, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadEnvFile } from '../config.ts';
 import {
@@ -11,12 +10,15 @@ import {
   restoreBackup,
   writeBackup,
 } from '../ledger/backup.ts';
-import { setMeta, usingFolder } from '../ledger/guard.ts';
+import { setMeta } from '../ledger/guard.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
+import { isArchivedInput, isDayFolder } from '../storage/archive-layout.ts';
+import { hashFile } from '../storage/hash-file.ts';
+import { SurroundingsError, usingFolder } from '../storage/surroundings.ts';
 
 export type LedgerAction = 'restore' | 'keep' | 'new';
 
@@ -47,14 +49,14 @@ export async function ledgerCommand(
   let release: (() => Promise<void>) | undefined;
   try {
     release = await acquireRunLock(state);
-    usingFolder('state folder', state, () => act(action, { state, archive, maxRuns }, logger));
+    await usingFolder('state', state, () => act(action, { state, archive, maxRuns }, logger));
     return 0;
   } catch (error) {
     if (error instanceof RunLockedError) {
       logger.error(`${error.message} Try again when it has finished.`);
       return 1;
     }
-    if (error instanceof LedgerGuardError) {
+    if (error instanceof LedgerGuardError || error instanceof SurroundingsError) {
       logger.error(error.message);
       return 2;
     }
@@ -64,11 +66,11 @@ export async function ledgerCommand(
   }
 }
 
-function act(
+async function act(
   action: LedgerAction,
   places: { state: string; archive: string; maxRuns: number },
   logger: Logger,
-): void {
+): Promise<void> {
   const { state, archive } = places;
   const found = inspectMemory(state, archive);
   const damaged = found.ledger === 'damaged';
@@ -77,12 +79,12 @@ function act(
     if (time === undefined)
       throw new LedgerGuardError(`There is no backup of the ledger beside the archive (${archive}).`);
     const aside = restoreBackup(state, archive, damaged);
-    settle(state, archive, (db) => {
+    await settle(state, archive, async (db) => {
       if (found.backup !== 'behind') return;
       // The last run's work is not in the backup: any row without an outcome may have gone out in it.
       const maybe = markOpenRowsMaybeSent(db, places.maxRuns);
       const unknown = archivedFilesUnknownTo(db, archive);
-      rememberMaybeSentInputs(db, archive, unknown);
+      await rememberMaybeSentInputs(db, archive, unknown);
       logger.warn(
         { rows: maybe, files: unknown.length },
         `The backup is older than the last run: ${maybe} row(s) without an outcome go out as "maybe sent" ` +
@@ -111,14 +113,14 @@ function act(
     Ledger.open(state).close();
     let maybe = 0;
     let unknown: string[] = [];
-    settle(state, archive, (db) => {
+    await settle(state, archive, async (db) => {
       setMeta(db, META_ACCEPTED, new Date().toISOString());
       // Lost with the WAL: outcomes, and `sending` marks of rows that went out.
       if (found.walLost) maybe = markOpenRowsMaybeSent(db, places.maxRuns);
       // And the records of the files that run took: archived, but nothing would send their rows.
       if (found.walLost) {
         unknown = archivedFilesUnknownTo(db, archive);
-        rememberMaybeSentInputs(db, archive, unknown);
+        await rememberMaybeSentInputs(db, archive, unknown);
       }
     });
     logger.warn(
@@ -135,7 +137,7 @@ function act(
   }
   const aside = moveLedgerAside(state, damaged);
   Ledger.open(state).close();
-  settle(state, archive, (db) => setMeta(db, META_ACCEPTED, new Date().toISOString()));
+  await settle(state, archive, (db) => setMeta(db, META_ACCEPTED, new Date().toISOString()));
   logger.warn(
     { keptAside: aside },
     `Started afresh on purpose: a new, empty ledger in ${state}` +
@@ -143,11 +145,18 @@ function act(
   );
 }
 
-/** Applies `change`, clears the mark of an unfinished run, and makes the result the backup. */
-function settle(state: string, archive: string, change: (db: DatabaseSync) => void): void {
+/**
+ * Applies `change`, clears the mark of an unfinished run, and makes the result the backup. The run lock is held,
+ * so no run writes the ledger while `change` waits for the hashes of archived files.
+ */
+async function settle(
+  state: string,
+  archive: string,
+  change: (db: DatabaseSync) => void | Promise<void>,
+): Promise<void> {
   const db = new DatabaseSync(join(state, LEDGER_FILE), { timeout: 5000 });
   try {
-    change(db);
+    await change(db);
     setMeta(db, META_RUN_OPEN, '0');
     writeBackup(db, state, archive);
     markBackupCurrent(archive);
@@ -172,16 +181,16 @@ function markOpenRowsMaybeSent(db: DatabaseSync, maxRuns: number): number {
  * asks, their rows go out as "maybe sent", so an "already registered" answer counts as done, not as stopped.
  * Known by their bytes (a file corrected since is a new file). The table may be new to an older backup.
  */
-function rememberMaybeSentInputs(db: DatabaseSync, archive: string, unknown: readonly string[]): void {
+async function rememberMaybeSentInputs(
+  db: DatabaseSync,
+  archive: string,
+  unknown: readonly string[],
+): Promise<void> {
   db.exec('CREATE TABLE IF NOT EXISTS maybe_sent_inputs (sha256 TEXT PRIMARY KEY)');
   const insert = db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)');
   for (const path of unknown) {
     try {
-      insert.run(
-        createHash('sha256')
-          .update(readFileSync(join(archive, path)))
-          .digest('hex'),
-      );
+      insert.run(await hashFile(join(archive, path)));
     } catch {
       // Unreadable now: put back, its rows go out as new ones, as before.
     }
@@ -194,14 +203,18 @@ function archivedFilesUnknownTo(db: DatabaseSync, archive: string): string[] {
   const known = new Set(
     (db.prepare('SELECT path FROM files').all() as { path: string }[]).map((row) => key(row.path)),
   );
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(archive, { recursive: true, encoding: 'utf8' });
+    entries = readdirSync(archive, { recursive: true, withFileTypes: true });
   } catch {
     return [];
   }
+  // Files only, as the guard's inspection counts them (ledger/inspect.ts): a folder in a day folder is no input.
   return entries
-    .filter((path) => !basename(path).startsWith('.') && /^\d{4}-\d{2}-\d{2}$/.test(basename(dirname(path))))
+    .filter(
+      (entry) => entry.isFile() && isArchivedInput(entry.name) && isDayFolder(basename(entry.parentPath)),
+    )
+    .map((entry) => relative(archive, join(entry.parentPath, entry.name)))
     .filter((path) => !known.has(key(path)))
     .sort();
 }

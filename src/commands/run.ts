@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiConfigError } from '../api/address.ts';
 import type { Flags, RunConfig } from '../config.ts';
+import { inboxFilesByOwner } from '../inbox/listing.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
@@ -9,13 +10,12 @@ import { RunMetrics } from '../metrics/publish.ts';
 import type { RunFigures } from '../metrics/run-figures.ts';
 import { readMetricsSettings } from '../metrics/settings.ts';
 import { createApiSenders } from '../pipeline/api-sender.ts';
-import { inboxFilesByOwner } from '../pipeline/inbox.ts';
 import { createProgress } from '../pipeline/progress.ts';
 import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
 import { summarizeRun } from '../pipeline/run-summary.ts';
-import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { SETTINGS } from '../settings.ts';
+import { SurroundingsError } from '../storage/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
 import { handleStopSignals } from './stop-signals.ts';
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../log.ts';
+import { usingFolder } from '../storage/surroundings.ts';
 import {
   backupTime,
   LEDGER_FILE,
@@ -12,7 +13,7 @@ import {
   restoreBackup,
   writeBackup,
 } from './backup.ts';
-import { folderProblem, LedgerGuardError } from './guard-error.ts';
+import { LedgerGuardError } from './guard-error.ts';
 import { inspectMemory, META_RUN_OPEN } from './inspect.ts';
 import { Ledger } from './ledger.ts';
 import { decideMemory, explainRefusal } from './memory.ts';
@@ -49,7 +50,7 @@ export interface GuardedLedger {
  */
 export function openGuardedLedger(places: MemoryPlaces, logger: Logger): GuardedLedger {
   const { state, archive } = places;
-  const db = usingFolder('state folder', state, () => {
+  const db = usingFolder('state', state, () => {
     removeBackupLeftovers(state, archive);
     if (places.retentionDays !== undefined) {
       const removed = removeOldAsideLedgers(state, places.retentionDays);
@@ -83,18 +84,19 @@ export function openGuardedLedger(places: MemoryPlaces, logger: Logger): Guarded
   let guard: DatabaseSync | undefined;
   let version: number;
   try {
-    guard = usingFolder('state folder', state, () => {
+    const opened = usingFolder('state', state, () => {
       const connection = new DatabaseSync(join(state, LEDGER_FILE), { timeout: 5000 });
       setMeta(connection, META_RUN_OPEN, '1');
       // Into the database file itself: the mark must survive losing the WAL it is about.
       connection.exec('PRAGMA wal_checkpoint(FULL)');
       return connection;
     });
-    usingFolder('archive folder', archive, () => {
+    guard = opened;
+    usingFolder('archive', archive, () => {
       mkdirSync(archive, { recursive: true, mode: 0o700 });
       markBackupBehind(archive, new Date());
     });
-    version = dataVersion(guard);
+    version = usingFolder('state', state, () => dataVersion(opened));
   } catch (error) {
     // Nothing of the run happened: its open mark goes, or the next run would take the WAL checkpointed away on
     // close for a lost one.
@@ -147,31 +149,6 @@ function restoreOrRefuse(
         `(The job's backup could not be restored: ${(error as Error).message}.)`,
     );
   }
-}
-
-/** Runs `work`, turning a failure of the folder itself (no room, no permission, not a folder) into a message. */
-export function usingFolder<T>(what: string, path: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof LedgerGuardError) throw error;
-    if (isStorageError(error)) {
-      const place = what === 'archive folder' ? 'archive' : 'state';
-      throw new LedgerGuardError(folderProblem(what, path, error), {
-        cause: error,
-        folder: { place, path },
-      });
-    }
-    throw error;
-  }
-}
-
-function isStorageError(error: unknown): boolean {
-  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
-  // SQLite: BUSY (5) and LOCKED (6): another program holds the ledger; CANTOPEN (14), READONLY (8), IOERR (10),
-  // FULL (13), PERM (3): the folder or the disk.
-  return typeof errcode === 'number' && [3, 5, 6, 8, 10, 13, 14].includes(errcode & 0xff);
 }
 
 export function setMeta(db: DatabaseSync, key: string, value: string): void {

@@ -1,6 +1,7 @@
 import { opendirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { isArchivedInput, isDayFolder } from '../storage/archive-layout.ts';
 import { backupPlaces, LEDGER_FILE } from './backup.ts';
 import type { MemoryFindings } from './memory.ts';
 
@@ -102,9 +103,9 @@ function isDamage(error: unknown): boolean {
 }
 
 /**
- * Any input file the job archived: a file in a day folder (`<archive>[/<owner>]/2026-12-01/`, as claim-file.ts
- * names them). Hidden files, the `.part` of a copy under way, and whatever else lies in the archive (an
- * operator's note, a file filling a disk) are not inputs.
+ * Any input file the job archived: a file in a day folder (`<archive>[/<owner>]/2026-12-01/`, as
+ * storage/archive-layout.ts names them). Hidden files, the `.part` of a copy under way, and whatever else lies
+ * in the archive (an operator's note, a file filling a disk) are not inputs.
  */
 export function holdsInputFiles(dir: string, inDayFolder = false): boolean {
   let handle: ReturnType<typeof opendirSync>;
@@ -116,9 +117,9 @@ export function holdsInputFiles(dir: string, inDayFolder = false): boolean {
   try {
     for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) {
       if (entry.name.startsWith('.')) continue;
-      if (inDayFolder && entry.isFile() && !entry.name.endsWith('.part')) return true;
+      if (inDayFolder && entry.isFile() && isArchivedInput(entry.name)) return true;
       if (entry.isDirectory() && !inDayFolder) {
-        const day = DAY_FOLDER.test(entry.name);
+        const day = isDayFolder(entry.name);
         if (holdsInputFiles(join(dir, entry.name), day)) return true;
       }
     }
@@ -127,9 +128,6 @@ export function holdsInputFiles(dir: string, inDayFolder = false): boolean {
     handle.closeSync();
   }
 }
-
-/** The day folders inputs are archived in (UTC dates). */
-const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 
 function backupState(archiveDir: string): MemoryFindings['backup'] {
   const { backup, behind } = backupPlaces(archiveDir);

@@ -23,7 +23,7 @@ export interface MemoryFindings {
   /**
    * `.ledger-backup.behind` is there: a run changed a ledger after its last backup and did not finish. Without
    * a ledger, that is memory lost even when the archive holds no input yet (files held in the inbox while an
-   * archive on another volume waits for them, see pipeline/claim-file.ts).
+   * archive on another volume waits for them, see inbox/claim-file.ts).
    */
   readonly runUnfinished?: boolean;
 }

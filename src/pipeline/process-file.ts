@@ -1,5 +1,7 @@
 import { basename, join } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
+import { growthNotice, readsAsComplete } from '../inbox/growth.ts';
+import { type GrowingRead, openGrowing, statQuietly } from '../inbox/read-growing.ts';
 import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerRow } from '../ledger/types.ts';
@@ -7,12 +9,10 @@ import type { Logger } from '../log.ts';
 import { writeFileReports } from '../report/load-writer.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
 import type { ReportPaths } from '../report/types.ts';
+import { asSurroundingsError } from '../storage/surroundings.ts';
 import { dispatchRows, type RowSender } from './dispatch.ts';
 import { layoutOf } from './file-layout.ts';
-import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
-import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
-import { asSurroundingsError } from './surroundings.ts';
 
 /** What one run shares between the files it processes. */
 export interface RunContext {
@@ -21,7 +21,7 @@ export interface RunContext {
   readonly reportsDir: string;
   /** LEASINGTAKER_MAX_RUNS: how many runs try a technically failed row before it is left for a person. */
   readonly maxRuns: number;
-  /** How long a taken file must be unchanged to count as complete (growth.ts). */
+  /** How long a taken file must be unchanged to count as complete (inbox/growth.ts). */
   readonly restMs: number;
   readonly concurrency: number;
   readonly sheet?: string;
@@ -71,7 +71,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
 
   if (record.status === 'reading') {
     let reading: GrowingRead | undefined;
-    // The file may still be written (see growth.ts): what it looked like before this read, to compare with.
+    // The file may still be written (see inbox/growth.ts): what it looked like before this read, to compare with.
     const before = await statQuietly(record.path);
     const lookBefore = before && { size: before.size, mtimeMs: before.mtimeMs, tailHeld: false };
     try {
@@ -198,7 +198,7 @@ async function ingestAndSend(
     );
   }
   // Every row is in the ledger: a later run resumes from the ledger without reading the file again (unless
-  // the file changes: growth.ts).
+  // the file changes: inbox/growth.ts).
   if (!context.stopReading.aborted) {
     onReadToEnd();
     ledger.setFileStatus(fileId, 'sending');

@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { usingFolder } from '../ledger/guard.ts';
+import { usingFolder } from '../storage/surroundings.ts';
 
 export class RunLockedError extends Error {
   override readonly name = 'RunLockedError';
@@ -23,7 +23,7 @@ export const RUN_LOCK_FILE = 'run.lock.sqlite';
  */
 export async function acquireRunLock(stateDir: string): Promise<() => Promise<void>> {
   const file = join(stateDir, RUN_LOCK_FILE);
-  const db = usingFolder('state folder', stateDir, () => {
+  const db = usingFolder('state', stateDir, () => {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);

@@ -1,22 +1,26 @@
 import { existsSync } from 'node:fs';
+import { lookAgainAtTakenFiles, restMsFor } from '../inbox/growth.ts';
+import { removeLeftovers } from '../inbox/leftovers.ts';
+import { findReadyFiles, type InboxFile, logIgnored } from '../inbox/listing.ts';
+import { applyRetention } from '../inbox/retention.ts';
+import { takeFile } from '../inbox/take-file.ts';
 import { openGuardedLedger } from '../ledger/guard.ts';
-import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/load-writer.ts';
+import {
+  asSurroundingsError,
+  checkWritable,
+  isLedgerError,
+  SurroundingsError,
+} from '../storage/surroundings.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
-import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
-import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
-import { removeLeftovers } from './leftovers.ts';
 import { type FileResult, processFile, type RunContext } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
-import { applyRetention } from './retention.ts';
-import { acquireRunLock, RunLockedError } from './run-lock.ts';
-import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } from './surroundings.ts';
-import { takeFile } from './take-file.ts';
+import { acquireRunLock } from './run-lock.ts';
 
 export interface RunSettings {
   /** `SETTINGS.inbox` (settings.ts, the one table of settings); sub-folders named by orgnr for delegated owners. */
@@ -39,7 +43,7 @@ export interface RunSettings {
   readonly sheet?: string;
   /** `SETTINGS.ownerWeights` ('' = our own); 1 each when not listed. */
   readonly ownerWeights?: ReadonlyMap<string, number>;
-  /** `SETTINGS.retentionDays` (retention.ts). */
+  /** `SETTINGS.retentionDays` (inbox/retention.ts). */
   readonly retentionDays?: number;
 }
 
@@ -121,13 +125,7 @@ async function openState(
     return { release, memory: openGuardedLedger(settings, logger) };
   } catch (error) {
     await release?.();
-    if (error instanceof RunLockedError) throw error;
-    // A folder that is full or not writable gets the same message whichever step met it.
-    if (error instanceof LedgerGuardError)
-      throw (
-        (error.folder && asSurroundingsError(error.cause, error.folder.place, error.folder.path)) || error
-      );
-    throw asSurroundingsError(error, 'state', settings.state) ?? error;
+    throw error;
   }
 }
 

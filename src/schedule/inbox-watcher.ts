@@ -1,8 +1,9 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { isTemporaryName } from '../inbox/listing.ts';
+import { isOwnerFolder } from '../inbox/owner-folder.ts';
 import type { Logger } from '../log.ts';
-import { isTemporaryName } from '../pipeline/inbox.ts';
 
 /** Why a run started: `start` of the process, a file in the `inbox`, or the retry `schedule`. */
 export type RunTrigger = 'start' | 'inbox' | 'schedule';
@@ -141,7 +142,7 @@ export function startInboxWatcher(options: InboxWatcherOptions): InboxWatcher {
 
 /**
  * What waits in the inbox, as one string of names, sizes and times ('' when nothing): files directly in it and
- * in the fleet owners' sub-folders (9 digits), leaving out what the run leaves out by name.
+ * in the fleet owners' sub-folders, leaving out what the run leaves out: the same owner-folder rule, and names.
  */
 export async function look(inbox: string): Promise<string> {
   const seen: string[] = [];
@@ -153,7 +154,7 @@ export async function look(inbox: string): Promise<string> {
   const entries = await readdir(inbox, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const path = join(inbox, entry.name);
-    if (entry.isDirectory() && /^\d{9}$/.test(entry.name)) {
+    if (entry.isDirectory() && isOwnerFolder(entry.name)) {
       for (const inner of await readdir(path, { withFileTypes: true }).catch(() => [])) {
         if (inner.isFile()) await add(join(path, inner.name), inner.name);
       }

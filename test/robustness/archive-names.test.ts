@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimFile } from '../../src/inbox/claim-file.ts';
+import type { InboxFile } from '../../src/inbox/listing.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { claimFile } from '../../src/pipeline/claim-file.ts';
-import type { InboxFile } from '../../src/pipeline/inbox.ts';
 import { filesUnder } from './support.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

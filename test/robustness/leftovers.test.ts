@@ -15,8 +15,8 @@ import {
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { claimFile } from '../../src/inbox/claim-file.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { claimFile } from '../../src/pipeline/claim-file.ts';
 import {
   apiCalls,
   archivedInputs,

@@ -3,7 +3,7 @@
 // secrets in output and for private file modes.
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
@@ -305,3 +305,17 @@ export function notPrivate(paths: readonly string[]): string[] {
 
 /** A small seeded random source (the simulator's mulberry32), so a failing loop can be repeated with its seed. */
 export const seededRandom = createRng;
+
+/**
+ * One run of a small file, then the backup marked older than the ledger, as a run killed since would leave it:
+ * `ledger restore` then looks for archived inputs the backup does not know. Returns the run's day folder.
+ */
+export async function runWithBackupBehind(install: Installation): Promise<string> {
+  dropFleet(install.inbox, 'jan.csv', planSingles(2, 49_700));
+  const first = await install.run();
+  if (first.code !== 0) throw new Error(`the first run failed: ${first.stdout}${first.stderr}`);
+  const [archived] = archivedInputs(install.archive);
+  if (!archived) throw new Error('jan.csv was not archived');
+  writeFileSync(join(install.archive, '.ledger-backup.behind'), '{"since":"2026-12-01T00:00:00.000Z"}\n');
+  return dirname(archived);
+}

@@ -1,7 +1,7 @@
 import { chownSync, existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliResult } from '../support/spawn-cli.ts';
+import { type CliResult, startCli } from '../support/spawn-cli.ts';
 import { CAN_MOUNT, fillDisk, handOver, IS_ROOT, mountSmallDisk, RUN_AS } from './places.ts';
 import {
   apiCalls,
@@ -201,6 +201,26 @@ describe('a folder the job may not write stops the run before it takes anything'
       expect(latestSummary(install.reports, 'mars.csv')).toMatchObject({ rows: 20, failed: 0 });
     }, 60_000);
   }
+
+  it('`ledger new` with a state folder it may not write: exit 2, with the message a run gives', async () => {
+    handOver(install.dir);
+    const { mkdirSync, chmodSync } = await import('node:fs');
+    mkdirSync(install.state, { recursive: true });
+    if (IS_ROOT) chownSync(install.state, 0, 0);
+    chmodSync(install.state, 0o555);
+    const run = await install.run({}, RUN_AS);
+    expectStoppedBy(run, 2, /state folder .* \(LEASINGTAKER_STATE\) cannot be written/i);
+    const said = logLines(run).find((line) => line.level >= 50)?.msg;
+
+    const reset = await startCli(['ledger', 'new'], install.env(), { cwd: install.dir, ...RUN_AS }).result;
+    expect(reset.code, reset.stdout + reset.stderr).toBe(2);
+    expect(`${reset.stdout}${reset.stderr}`).not.toMatch(/\n\s+at |Error: |"stack"/);
+    expect(
+      logLines(reset)
+        .filter((line) => line.level >= 50)
+        .map((line) => line.msg),
+    ).toEqual([said]);
+  }, 30_000);
 
   it('a file where the reports folder should be: exit 2, saying it is not a folder', async () => {
     dropFleet(install.inbox, 'mars.csv', planFleet(5, 59_000));

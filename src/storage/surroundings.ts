@@ -1,6 +1,8 @@
 // Failures of the surroundings, as opposed to failures of one file: a folder that is full or that the job may
 // not write is the same for every file after it, so the run stops and says what to fix, instead of failing
 // file after file (or crashing). One file's own trouble (a file it may not read) is that file's outcome.
+// The one place that turns a folder's trouble into a message: the run's stages, the ledger's guard and run lock,
+// and the `ledger` commands all use it, so a full or unwritable folder reads the same wherever it was met.
 
 import { randomUUID } from 'node:crypto';
 import { statfsSync } from 'node:fs';
@@ -36,8 +38,12 @@ export class SurroundingsError extends Error {
   readonly code: string;
   /** For the Oppsummering sheet of files the stop interrupted, in Norwegian. */
   readonly notice: string;
-  constructor(place: Place, folder: string, code: string, options?: { cause?: unknown }) {
-    super(describe(place, folder, code), options);
+  /** `message` for a trouble without a remedy of its own (see `usingFolder`); otherwise it says what to do. */
+  constructor(place: Place, folder: string, code: string, options?: { cause?: unknown; message?: string }) {
+    super(
+      options?.message ?? describe(place, folder, code),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.place = place;
     this.folder = folder;
     this.code = code;
@@ -58,6 +64,24 @@ function describe(place: Place, folder: string, code: string): string {
   if (code === 'ENOTDIR')
     return `${where} is not a folder (${code}): point the variable at a folder, ${after}`;
   return `${where} cannot be written (${code}): give ${user} write access to it, ${after}`;
+}
+
+/**
+ * Any other way a folder can't be used (another program holding the ledger, a name that is not a folder where
+ * SQLite looks): which folder, the system's own words, and what to check.
+ */
+function otherTrouble(place: Place, folder: string, cause: unknown): string {
+  return (
+    `The ${place} folder ${folder} cannot be used (${otherCode(cause)}: ${(cause as Error | undefined)?.message}). ` +
+    `Check that it is a folder this user (uid ${process.getuid?.() ?? '?'}) may write, with free space, on a local volume.`
+  );
+}
+
+/** The errno code of a failed call, else SQLite's words for its result (`database is locked`). */
+function otherCode(error: unknown): string {
+  const { code, errstr } = (error ?? {}) as { code?: unknown; errstr?: unknown };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  return typeof errstr === 'string' ? errstr : 'error';
 }
 
 /** node:sqlite reports a full disk and a read-only file as SQLite result codes, not as errno codes. */
@@ -94,6 +118,39 @@ export function asSurroundingsError(
   // SQLite says "disk I/O error" for a write that found the disk full: the disk's free space tells which.
   if (BROKEN.has(code) && isFull(folder)) code = 'ENOSPC';
   return new SurroundingsError(place, folder, code, { cause: error });
+}
+
+/**
+ * Runs `work` (and, when it returns a promise, waits for it), turning a failure of the folder itself into a
+ * SurroundingsError of `place`: a full, unwritable or failing disk as `asSurroundingsError` says it, and any other
+ * failure of the file system or of SQLite's storage (the ledger held by another program, a name that is not a
+ * folder) with the system's own words. Other errors (a refusal of the ledger's guard, the run lock held) pass.
+ */
+export function usingFolder<T>(place: Place, folder: string, work: () => T): T {
+  const fail = (error: unknown): never => {
+    throw asFolderTrouble(error, place, folder) ?? error;
+  };
+  try {
+    const result = work();
+    return (result instanceof Promise ? result.catch(fail) : result) as T;
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function asFolderTrouble(error: unknown, place: Place, folder: string): SurroundingsError | undefined {
+  const surroundings = asSurroundingsError(error, place, folder);
+  if (surroundings || !isStorageError(error)) return surroundings;
+  const message = otherTrouble(place, folder, error);
+  return new SurroundingsError(place, folder, otherCode(error), { cause: error, message });
+}
+
+function isStorageError(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true;
+  // SQLite: BUSY (5) and LOCKED (6): another program holds the ledger; CANTOPEN (14), READONLY (8), IOERR (10),
+  // FULL (13), PERM (3): the folder or the disk.
+  return typeof errcode === 'number' && [3, 5, 6, 8, 10, 13, 14].includes(errcode & 0xff);
 }
 
 /** Less room left than a page or two of the ledger. */

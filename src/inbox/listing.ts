@@ -2,9 +2,9 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
 import type { Logger } from '../log.ts';
-import { asSurroundingsError } from './surroundings.ts';
+import { asSurroundingsError } from '../storage/surroundings.ts';
+import { ownerFolder } from './owner-folder.ts';
 
 /** A file waiting in the inbox that looks like a finished fleet file. */
 export interface InboxFile {
@@ -103,8 +103,9 @@ async function listCandidates(inbox: string, ignored: IgnoredEntry[]): Promise<I
       await look(entry, path, '');
       continue;
     }
-    if (!parseOrganisasjonsnummer(entry.name).ok || entry.name.length !== 9) {
-      ignored.push({ path, reason: 'is a folder whose name is not an organisasjonsnummer' });
+    const owner = ownerFolder(entry.name);
+    if (!owner.ok) {
+      ignored.push({ path, reason: owner.reason });
       continue;
     }
     // One owner's folder that can't be listed stops that owner's files only.
@@ -114,7 +115,7 @@ async function listCandidates(inbox: string, ignored: IgnoredEntry[]): Promise<I
       return [];
     });
     for (const file of inner) {
-      if (!isTemporaryName(file.name)) await look(file, join(path, file.name), entry.name);
+      if (!isTemporaryName(file.name)) await look(file, join(path, file.name), owner.value);
     }
   }
   return found;

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxFile } from '../../src/inbox/listing.ts';
+import { takeFile } from '../../src/inbox/take-file.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import type { InboxFile } from '../../src/pipeline/inbox.ts';
-import { takeFile } from '../../src/pipeline/take-file.ts';
 
 let dir: string;
 let ledger: Ledger;

@@ -7,28 +7,26 @@ import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
-import { archiveStrayHeldFile, hashFile } from './claim-file.ts';
+import { isArchivedNameOf, isDayFolder, isHalfCopy } from '../storage/archive-layout.ts';
+import { hashFile } from '../storage/hash-file.ts';
+import { archiveStrayHeldFile } from './claim-file.ts';
+import { isOwnerFolder } from './owner-folder.ts';
 
-const STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;
+/** A report set's time (report/files.ts `localTimestamp`). */
+const REPORT_STAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}`;
 /** `.<report name>.<8 hex>.tmp` (report/files.ts `tempPathFor`), for the names a report set takes. */
 const REPORT_TEMP = new RegExp(
-  String.raw`^\..+\.${STAMP}(-\d+)?\.(xlsx|summary\.json|igjen\.csv|igjen\.xlsx)\.[0-9a-f]{8}\.tmp$`,
+  String.raw`^\..+\.${REPORT_STAMP}(-\d+)?\.(xlsx|summary\.json|igjen\.csv|igjen\.xlsx)\.[0-9a-f]{8}\.tmp$`,
 );
 /** `.<name>.<timestamp>[-n].lock` (report/files.ts `reservePrefix`). */
-const REPORT_LOCK = new RegExp(String.raw`^\..+\.${STAMP}(-\d+)?\.lock$`);
-/** `<timestamp>[Z][-n]-<name>.part` in a date folder of the archive (claim-file.ts `copyIntoArchive`). */
-const ARCHIVE_PART = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+\.part$`);
+const REPORT_LOCK = new RegExp(String.raw`^\..+\.${REPORT_STAMP}(-\d+)?\.lock$`);
 const HELD = /^\.leasingtaker-held-[0-9a-f]{8}-.+$/;
 const HELD_PREFIX_LENGTH = '.leasingtaker-held-12345678-'.length;
-const DATE_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
-/** An archived input: `<timestamp>[Z][-n]-<name>` (claim-file.ts `archiveName`). */
-const ARCHIVED = new RegExp(String.raw`^${STAMP}Z?(-\d+)?-.+$`);
-const OWNER_FOLDER = /^\d{9}$/;
 
 /** Which of the job's own leftovers a name is, if any: the rules, apart from the folders they are found in. */
 export function isLeftover(place: 'reports' | 'archive' | 'inbox', name: string): boolean {
   if (place === 'reports') return REPORT_TEMP.test(name) || REPORT_LOCK.test(name);
-  if (place === 'archive') return ARCHIVE_PART.test(name);
+  if (place === 'archive') return isHalfCopy(name);
   return HELD.test(name);
 }
 
@@ -56,7 +54,7 @@ export async function removeLeftovers(
   }
   for (const dir of await withOwnerFolders(settings.archive)) {
     for (const day of await names(dir)) {
-      if (!DATE_FOLDER.test(day)) continue;
+      if (!isDayFolder(day)) continue;
       for (const name of await names(join(dir, day)))
         if (isLeftover('archive', name)) await remove(join(dir, day, name));
     }
@@ -117,9 +115,9 @@ async function archiveHolds(ownerArchive: string, name: string, path: string): P
   if (!info?.isFile()) return false;
   let digest: string | undefined;
   for (const day of await names(ownerArchive)) {
-    if (!DATE_FOLDER.test(day)) continue;
+    if (!isDayFolder(day)) continue;
     for (const entry of await names(join(ownerArchive, day))) {
-      if (!ARCHIVED.test(entry) || !entry.endsWith(`-${name}`)) continue;
+      if (!isArchivedNameOf(entry, name)) continue;
       const candidate = join(ownerArchive, day, entry);
       const there = await lstat(candidate).catch(() => undefined);
       if (!there?.isFile() || there.size !== info.size) continue;
@@ -162,6 +160,6 @@ async function names(dir: string): Promise<string[]> {
 }
 
 async function withOwnerFolders(root: string): Promise<string[]> {
-  const owners = (await names(root)).filter((name) => OWNER_FOLDER.test(name));
+  const owners = (await names(root)).filter(isOwnerFolder);
   return [root, ...owners.map((owner) => join(root, owner))];
 }

@@ -5,9 +5,10 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { Ledger } from '../ledger/ledger.ts';
-import { type ClaimOptions, claimFile, NotAFileError } from './claim-file.ts';
-import type { InboxFile } from './inbox.ts';
-import { asSurroundingsError, isLedgerError, SurroundingsError } from './surroundings.ts';
+import { NotAFileError } from '../storage/hash-file.ts';
+import { asSurroundingsError, isLedgerError, SurroundingsError } from '../storage/surroundings.ts';
+import { type ClaimOptions, claimFile } from './claim-file.ts';
+import type { InboxFile } from './listing.ts';
 
 export type Taken =
   | { readonly fileId: number }

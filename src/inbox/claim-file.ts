@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fleetFileFormat } from '../input/file-format.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
-import type { InboxFile } from './inbox.ts';
+import { archiveDayFolder, archiveName, partPath } from '../storage/archive-layout.ts';
+import { hashFile } from '../storage/hash-file.ts';
+import type { InboxFile } from './listing.ts';
 
 export interface ClaimOptions {
   /** A file unchanged this long (by its mtime) is taken as complete; see `restMsFor` in growth.ts. */
@@ -143,14 +145,13 @@ async function copyHeldFile(
 }
 
 async function archiveFolder(archiveDir: string, owner: string, now: Date): Promise<string> {
-  const folder = join(archiveDir, owner, now.toISOString().slice(0, 10));
+  const folder = archiveDayFolder(archiveDir, owner, now);
   await mkdir(folder, { recursive: true, mode: 0o700 });
   return folder;
 }
 
 /**
- * `<UTC time>-<name>`, or `<UTC time>-<n>-<name>` when that is taken: two files of one name taken in the same
- * second (or in the hour that repeats when clocks fall back, had it been local time) each keep their own.
+ * `archiveName`'s first free number: two files of one name taken in the same second each keep their own.
  * Checked here and enforced again when placing (`placeExclusively`): the run lock keeps other runs out.
  */
 async function freeName(folder: string, now: Date, name: string): Promise<string> {
@@ -162,19 +163,13 @@ async function freeName(folder: string, now: Date, name: string): Promise<string
     );
     if (
       !taken &&
-      !(await lstat(`${candidate}.part`).then(
+      !(await lstat(partPath(candidate)).then(
         () => true,
         () => false,
       ))
     )
       return candidate;
   }
-}
-
-/** `2026-11-25T19-40-12Z-mars.csv`: UTC like its date folder, sortable, legal in file names everywhere. */
-export function archiveName(at: Date, name: string, n = 1): string {
-  const stamp = `${at.toISOString().slice(0, 19).replaceAll(':', '-')}Z`;
-  return n === 1 ? `${stamp}-${name}` : `${stamp}-${n}-${name}`;
 }
 
 /**
@@ -225,7 +220,7 @@ async function copyIntoArchive(
   to: string,
   expected: { readonly size: number; readonly mtimeMs: number },
 ): Promise<'copied' | 'changed' | 'taken'> {
-  const temp = `${to}.part`;
+  const temp = partPath(to);
   try {
     // Created exclusively and 0600 before a byte is in it; flushed to disk as the stream closes it.
     const copy = await open(temp, 'wx', 0o600);
@@ -242,27 +237,5 @@ async function copyIntoArchive(
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;
-  }
-}
-
-/** An inbox entry that turned out not to be a regular file when it was opened. */
-export class NotAFileError extends Error {
-  override readonly name = 'NotAFileError';
-}
-
-/**
- * Never follows a link, and never waits on a FIFO: opening one for reading would block until someone writes
- * to it (O_NONBLOCK opens at once, and the check below refuses it). The listing already leaves both alone;
- * this covers an entry swapped since.
- */
-export async function hashFile(path: string): Promise<string> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    if (!(await handle.stat()).isFile()) throw new NotAFileError(`${path} is not a regular file`);
-    const hash = createHash('sha256');
-    await pipeline(handle.createReadStream({ autoClose: false }), hash);
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
   }
 }

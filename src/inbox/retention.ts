@@ -3,6 +3,8 @@ import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
+import { dayFolderEnd, isDayFolder } from '../storage/archive-layout.ts';
+import { isOwnerFolder } from './owner-folder.ts';
 
 export interface RetentionSettings {
   readonly reports: string;
@@ -24,7 +26,6 @@ export interface RetentionResult {
 
 /** What the run writes into the reports folder: workbooks, summaries, retry files. Nothing else is touched. */
 const REPORT_EXTENSIONS: ReadonlySet<string> = new Set(['.xlsx', '.csv', '.json']);
-const DATE_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Reports and ledger rows hold personal data, so they are not kept for ever: at the start of each run, report
@@ -110,10 +111,8 @@ async function removeOld(
     if (!info?.isFile()) continue;
     let age = info.mtimeMs;
     const folder = basename(entry.parentPath);
-    if (archive && DATE_FOLDER.test(folder)) {
-      const taken = Date.parse(`${folder}T23:59:59.999Z`);
-      if (Number.isFinite(taken)) age = Math.max(age, taken);
-    }
+    const taken = archive ? dayFolderEnd(folder) : undefined;
+    if (taken !== undefined) age = Math.max(age, taken);
     if (age >= cutoffMs) continue;
     const gone = await unlink(path).then(
       () => true,
@@ -124,14 +123,14 @@ async function removeOld(
     );
     if (!gone) continue;
     removed += 1;
-    if (archive && DATE_FOLDER.test(folder)) folders.add(entry.parentPath);
+    if (archive && isDayFolder(folder)) folders.add(entry.parentPath);
   }
   // The archive's day folders that are now empty go too (rmdir refuses a folder that is not empty).
   for (const folder of folders) {
     if (resolve(folder) === resolve(root)) continue;
     await rmdir(folder).catch(() => {});
     const owner = dirname(folder);
-    if (resolve(owner) !== resolve(root) && /^\d{9}$/.test(basename(owner)))
+    if (resolve(owner) !== resolve(root) && isOwnerFolder(basename(owner)))
       await rmdir(owner).catch(() => {});
   }
   return removed;

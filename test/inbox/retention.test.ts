@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyRetention } from '../../src/inbox/retention.ts';
 import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/log.ts';
-import { applyRetention } from '../../src/pipeline/retention.ts';
 import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 

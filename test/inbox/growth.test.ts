@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { judge, restMsFor } from '../../src/inbox/growth.ts';
+import { isLeftover } from '../../src/inbox/leftovers.ts';
 import { completeLinesEnd } from '../../src/input/complete-lines.ts';
-import { archiveName } from '../../src/pipeline/claim-file.ts';
-import { judge, restMsFor } from '../../src/pipeline/growth.ts';
-import { isLeftover } from '../../src/pipeline/leftovers.ts';
 
 const REST = 600_000;
 const NOW = 1_800_000_000_000;
@@ -42,16 +41,6 @@ describe('what a later look does with a taken file', () => {
   it('waits far longer than the settle time', () => {
     expect(restMsFor(1000)).toBe(600_000);
     expect(restMsFor(60_000)).toBe(1_800_000);
-  });
-});
-
-describe('archive names', () => {
-  it.each([
-    ['2026-11-25T19:40:12.345Z', 1, '2026-11-25T19-40-12Z-mars.csv'],
-    ['2026-11-25T19:40:12.999Z', 2, '2026-11-25T19-40-12Z-2-mars.csv'],
-    ['2026-10-25T00:30:00Z', 1, '2026-10-25T00-30-00Z-mars.csv'],
-  ])('%s (#%i) is %s', (at, n, name) => {
-    expect(archiveName(new Date(at), 'mars.csv', n)).toBe(name);
   });
 });
 
