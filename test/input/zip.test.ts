@@ -330,10 +330,30 @@ describe('damaged archives are refused as ZipFormatError, saying what is wrong',
       { method: 12 },
       /a\.xml uses unsupported compression method 12/,
     ],
+    [
+      'deflate data that is not deflate',
+      { stored: Buffer.from([0xff, 0xff, 0xff, 0xff, 0x00, 0x01]) },
+      /a\.xml is damaged/,
+    ],
+    [
+      'deflate data cut short',
+      { stored: deflateRawSync(Buffer.from(data)).subarray(0, 20) },
+      /a\.xml is damaged/,
+    ],
   ])('refuses an entry with %s', async (_label, lie, message) => {
     const error = await refusal(handZip([{ name: 'a.xml', data, ...lie }]));
     expect(error).toBeInstanceOf(ZipFormatError);
     expect(error.message).toMatch(message);
+  });
+
+  it('refuses two entries with the same name: which one a program reads is up to the program', async () => {
+    const zip = handZip([
+      { name: 'xl/worksheets/sheet1.xml', data: '<what staff saw/>' },
+      { name: 'xl/worksheets/sheet1.xml', data: '<what would be sent/>' },
+    ]);
+    const error = await rejection(withZip(zip, async () => undefined));
+    expect(error).toBeInstanceOf(ZipFormatError);
+    expect(error.message).toMatch(/xl\/worksheets\/sheet1\.xml is in the archive twice/);
   });
 });
 
