@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
 import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
 import { runWithConfig } from '../../src/commands/run.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
@@ -91,5 +92,50 @@ export async function createHarness(simulator: SimulatorOptions = {}): Promise<H
       await local.sim.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh harness, its inbox made, for each test of the calling `describe` (closed after each): the set-up
+ * most in-process tests share. The object returned stands for the running test's harness, so read it inside
+ * a test or hook, not while the tests are collected.
+ */
+export function useHarness(simulator: SimulatorOptions = {}): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await createHarness(simulator);
+    mkdirSync(current.inbox, { recursive: true });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): Harness => {
+    if (!current) throw new Error('useHarness: there is a harness only while a test runs');
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get local() {
+      return now().local;
+    },
+    get inbox() {
+      return now().inbox;
+    },
+    get reports() {
+      return now().reports;
+    },
+    get state() {
+      return now().state;
+    },
+    get archive() {
+      return now().archive;
+    },
+    logs: () => now().logs(),
+    run: (env) => now().run(env),
+    config: (env) => now().config(env),
+    close: () => now().close(),
   };
 }
