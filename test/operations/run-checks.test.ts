@@ -1,7 +1,7 @@
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useHarness } from '../support/harness.ts';
+import { installationEnv, useHarness } from '../support/harness.ts';
 import { startCli } from '../support/spawn-cli.ts';
 import { ERROR, logLines, runFinished } from './support.ts';
 
@@ -49,14 +49,7 @@ describe('every run checks the configuration and the key before it looks at the 
 
   it('gives the scheduler exit code 2 from the command itself', async () => {
     chmodSync(keyFile(), 0o644);
-    const env = {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-    };
-    const result = await startCli(['run'], env, { cwd: harness.dir }).result;
+    const result = await startCli(['run'], installationEnv(harness), { cwd: harness.dir }).result;
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toMatch(/can be read by other users/);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
 import {
   freePort,
   parseSamples,
@@ -42,16 +42,14 @@ describe('watch serves /metrics', { timeout: 90_000 }, () => {
   });
 
   const start = (env: Record<string, string>) =>
-    startCli(['watch'], {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-      LEASINGTAKER_SETTLE_MS: '100',
-      LEASINGTAKER_WATCH_DEBOUNCE_MS: '200',
-      ...env,
-    });
+    startCli(
+      ['watch'],
+      installationEnv(harness, {
+        LEASINGTAKER_SETTLE_MS: '100',
+        LEASINGTAKER_WATCH_DEBOUNCE_MS: '200',
+        ...env,
+      }),
+    );
   const finishedRuns = (running: RunningCli) =>
     logLines(running.output().stdout).filter((line) => line.msg.startsWith('Run finished')).length;
 

@@ -29,6 +29,21 @@ export interface Harness extends InstallationPlaces {
   close(): Promise<void>;
 }
 
+/** The environment that points the CLI at an installation: its simulator and its four folders, plus `extra`. */
+export function installationEnv(
+  places: InstallationPlaces,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...places.local.env,
+    LEASINGTAKER_INBOX: places.inbox,
+    LEASINGTAKER_REPORTS: places.reports,
+    LEASINGTAKER_STATE: places.state,
+    LEASINGTAKER_ARCHIVE: places.archive,
+    ...extra,
+  };
+}
+
 export interface TempInstallation {
   readonly dir: string;
   readonly local: LocalSimulator;
@@ -55,15 +70,8 @@ export async function createTempInstallation(
     state: join(dir, 'state'),
     archive: join(dir, 'archive'),
   };
-  const env = (extra: Record<string, string> = {}) => ({
-    ...local.env,
-    LEASINGTAKER_INBOX: folders.inbox,
-    LEASINGTAKER_REPORTS: folders.reports,
-    LEASINGTAKER_STATE: folders.state,
-    LEASINGTAKER_ARCHIVE: folders.archive,
-    LEASINGTAKER_SETTLE_MS: '0',
-    ...extra,
-  });
+  const env = (extra: Record<string, string> = {}) =>
+    installationEnv({ dir, local, ...folders }, { LEASINGTAKER_SETTLE_MS: '0', ...extra });
   return { dir, local, folders, env };
 }
 
