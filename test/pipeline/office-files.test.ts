@@ -4,13 +4,13 @@
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { toEntry } from '../../src/commands/history.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { fnr } from '../domain/synthetic.ts';
 import { c, officeXlsx, row, STYLE } from '../input/office-package.ts';
+import { readSheets } from '../report/read-back.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -18,20 +18,6 @@ const A = fnr({ day: 1, month: 1, year: 1970, individ: 200 });
 const B = fnr({ day: 17, month: 5, year: 1985 });
 const C = fnr({ day: 29, month: 2, year: 1996 });
 const D = fnr({ day: 3, month: 11, year: 1961 });
-
-async function readSheets(path: string): Promise<Map<string, unknown[][]>> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
-  const sheets = new Map<string, unknown[][]>();
-  workbook.eachSheet((sheet) => {
-    const rows: unknown[][] = [];
-    sheet.eachRow((r) => {
-      rows.push((r.values as unknown[]).slice(1));
-    });
-    sheets.set(sheet.name, rows);
-  });
-  return sheets;
-}
 
 function reports(harness: Harness): { xlsx: string; summary: Record<string, unknown> } {
   const names = readdirSync(harness.reports);

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { fnr } from '../domain/synthetic.ts';
+import { readSheets } from '../report/read-back.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
@@ -13,20 +14,6 @@ function writeCsv(dir: string, name: string, lines: string[]): string {
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\r\n')}\r\n`);
   return path;
-}
-
-async function readSheets(path: string): Promise<Map<string, unknown[][]>> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
-  const sheets = new Map<string, unknown[][]>();
-  workbook.eachSheet((sheet) => {
-    const rows: unknown[][] = [];
-    sheet.eachRow((row) => {
-      rows.push((row.values as unknown[]).slice(1));
-    });
-    sheets.set(sheet.name, rows);
-  });
-  return sheets;
 }
 
 function reportFiles(harness: Harness, suffix: string): string[] {
