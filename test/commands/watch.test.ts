@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';

@@ -13,8 +13,8 @@ import {
   ZipFormatError,
 } from '../../src/input/zip.ts';
 import { handZip } from '../support/hand-zip.ts';
+import { rejection, useTempDir } from '../support/input-files.ts';
 import { resaveWithLibreOffice, SOFFICE } from '../support/libreoffice.ts';
-import { rejection, useTempDir } from './helpers.ts';
 
 // The xlsx reader's zip layer on its own (src/input/zip.ts): archives as real programs write them, and the
 // damaged ones a download or a hand-edit leaves, each refused as a ZipFormatError that names what is wrong.

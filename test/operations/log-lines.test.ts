@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskId } from '../../src/domain/mask.ts';
 import { OTHER_OWNER_ORGNR } from '../../src/simulator/register.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { dropFleet, planSingles } from '../robustness/support.ts';
 import { useHarness } from '../support/harness.ts';
-import { logLines, runFinished, WARN } from './support.ts';
+import { dropFleet, planSingles } from '../support/installation.ts';
+import { logLines, runFinished, WARN } from '../support/log-lines.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 12, month: 3, year: 1971, individ: 45 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';

@@ -2,8 +2,8 @@ import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installationEnv, useHarness } from '../support/harness.ts';
+import { ERROR, logLines, runFinished } from '../support/log-lines.ts';
 import { startCli } from '../support/spawn-cli.ts';
-import { ERROR, logLines, runFinished } from './support.ts';
 
 // The scheduler runs every 15 minutes, mostly with an empty inbox: a key that went bad must show the first time,
 // not on the day the month's file comes.

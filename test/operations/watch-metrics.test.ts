@@ -2,8 +2,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
+import { logLines } from '../support/log-lines.ts';
 import {
   freePort,
   parseSamples,
@@ -12,7 +12,7 @@ import {
   valuesOf,
 } from '../support/prometheus.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
-import { logLines } from './support.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { toEntry } from '../../src/commands/history.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { c, officeXlsx, row, STYLE } from '../input/office-package.ts';
-import { readSheets } from '../report/read-back.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
+import { c, officeXlsx, row, STYLE } from '../support/office-package.ts';
+import { readSheets } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const A = fnr({ day: 1, month: 1, year: 1970, individ: 200 });
 const B = fnr({ day: 17, month: 5, year: 1985 });
 const C = fnr({ day: 29, month: 2, year: 1996 });

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_FLEET_OWNER_ORGNR, OTHER_OWNER_ORGNR } from '../../src/simulator/register.ts';
-import { fnr } from '../domain/synthetic.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 12, month: 3, year: 1971, individ: 45 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';

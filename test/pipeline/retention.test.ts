@@ -6,8 +6,8 @@ import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/log.ts';
 import { applyRetention } from '../../src/pipeline/retention.ts';
-import { fnr } from '../domain/synthetic.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { validateFile } from '../../src/commands/validate.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { headerTexts, readWorkbook, sheet } from '../report/read-back.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
 import { resaveWithLibreOffice, SOFFICE } from '../support/libreoffice.ts';
+import { headerTexts, readWorkbook, sheet } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const PERSON_B = fnr({ day: 5, month: 2, year: 1990, individ: 123 });

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
-import { readSheets } from '../report/read-back.ts';
 import { type Harness, useHarness } from '../support/harness.ts';
+import { readSheets } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const PERSON_B = fnr({ day: 5, month: 2, year: 1990, individ: 123 });

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { claimFile } from '../../src/pipeline/claim-file.ts';
 import type { InboxFile } from '../../src/pipeline/inbox.ts';
-import { filesUnder } from './support.ts';
+import { filesUnder } from '../support/installation.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

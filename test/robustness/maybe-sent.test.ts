@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
 import type { FaultSettings } from '../../src/simulator/index.ts';
 import { useHarness } from '../support/harness.ts';
-import { simulatorQuiet } from './heal.ts';
-import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from './support.ts';
+import { simulatorQuiet } from '../support/heal.ts';
+import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from '../support/installation.ts';
 
 // Issue 13.2: the API applies a change but its answer is lost. The row ends the run failed; in a later run its
 // resend meets the "already so" merknad, which must count as ok (the register holds what the row asked), not as

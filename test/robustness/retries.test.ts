@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from '../support/harness.ts';
-import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from './support.ts';
+import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from '../support/installation.ts';
 
 // In-process runs (test/support/harness.ts): what is under test is which rows a run takes up again, not the
 // process around it.

@@ -4,7 +4,13 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
 import { useHarness } from '../support/harness.ts';
-import { apiCalls, dropFleet, latestSummary, type PlannedRow, syntheticPersons } from './support.ts';
+import {
+  apiCalls,
+  dropFleet,
+  latestSummary,
+  type PlannedRow,
+  syntheticPersons,
+} from '../support/installation.ts';
 
 // Issue 13.5: a newer file repeats changes an older file still holds open (failed, pending, maybe sent): staff
 // drop the retry file while the original's rows still wait for their automatic retry. Exactly one of each goes,

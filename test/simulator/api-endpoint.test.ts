@@ -8,7 +8,7 @@ import {
   startSimulator,
 } from '../../src/simulator/index.ts';
 import { DEMO_FLEET_OWNER_ORGNR, INITIAL_LESSEE_ORGNR } from '../../src/simulator/register.ts';
-import { accessToken, callApi, ORGS, PERSONS } from './helpers.ts';
+import { accessToken, callApi, ORGS, PERSONS } from '../support/simulator-requests.ts';
 
 type Demo = Awaited<ReturnType<typeof createDemoClient>>;
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, drawFault, faultSettings } from '../../src/simulator/faults.ts';
 import { createDemoClient, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { accessToken, callApi, PERSONS } from './helpers.ts';
+import { accessToken, callApi, PERSONS } from '../support/simulator-requests.ts';
 
 let sim: Simulator;
 let token: string;

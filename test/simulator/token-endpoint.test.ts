@@ -8,7 +8,7 @@ import {
   startSimulator,
 } from '../../src/simulator/index.ts';
 import { DEMO_FLEET_OWNER_ORGNR } from '../../src/simulator/register.ts';
-import { requestToken, signGrant } from './helpers.ts';
+import { requestToken, signGrant } from '../support/simulator-requests.ts';
 
 type Demo = Awaited<ReturnType<typeof createDemoClient>>;
 

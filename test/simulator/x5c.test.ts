@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClient, type Simulator, startSimulator } from '../../src/simulator/index.ts';
-import { requestToken, signGrant } from './helpers.ts';
+import { requestToken, signGrant } from '../support/simulator-requests.ts';
 
 const run = promisify(execFile);
 

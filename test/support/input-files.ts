@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import type { FleetFile, OpenOptions, RawRow } from '../../src/input/types.ts';
-import { handZip } from '../support/hand-zip.ts';
+import { handZip } from './hand-zip.ts';
 
 /** A temp folder for the calling test file, made before and removed after its tests. */
 export function useTempDir(): (name: string) => string {
