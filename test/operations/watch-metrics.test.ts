@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
+import { createHarness, type Harness, startWatch } from '../support/harness.ts';
 import { logLines } from '../support/log-lines.ts';
 import {
   freePort,
@@ -11,7 +11,7 @@ import {
   promtoolCheckMetrics,
   valuesOf,
 } from '../support/prometheus.ts';
-import { type RunningCli, startCli } from '../support/spawn-cli.ts';
+import type { RunningCli } from '../support/spawn-cli.ts';
 import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
@@ -41,15 +41,7 @@ describe('watch serves /metrics', { timeout: 90_000 }, () => {
     await harness.close();
   });
 
-  const start = (env: Record<string, string>) =>
-    startCli(
-      ['watch'],
-      installationEnv(harness, {
-        LEASINGTAKER_SETTLE_MS: '100',
-        LEASINGTAKER_WATCH_DEBOUNCE_MS: '200',
-        ...env,
-      }),
-    );
+  const start = (env: Record<string, string> = {}) => startWatch(harness, env);
   const finishedRuns = (running: RunningCli) =>
     logLines(running.output().stdout).filter((line) => line.msg.startsWith('Run finished')).length;
 

@@ -9,6 +9,7 @@ import { loadRunConfig, type RunConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { RunResult } from '../../src/pipeline/run.ts';
 import type { SimulatorOptions } from '../../src/simulator/index.ts';
+import { type RunningCli, startCli } from './spawn-cli.ts';
 
 /** Where a test installation lives, and the simulator it sends to. */
 export interface InstallationPlaces {
@@ -42,6 +43,14 @@ export function installationEnv(
     LEASINGTAKER_ARCHIVE: places.archive,
     ...extra,
   };
+}
+
+/** `leasingtaker watch` on an installation, with a short settle and debounce so that tests do not wait long. */
+export function startWatch(places: InstallationPlaces, env: Record<string, string> = {}): RunningCli {
+  return startCli(
+    ['watch'],
+    installationEnv(places, { LEASINGTAKER_SETTLE_MS: '100', LEASINGTAKER_WATCH_DEBOUNCE_MS: '200', ...env }),
+  );
 }
 
 export interface TempInstallation {
