@@ -110,6 +110,9 @@ export async function readZipDirectory(handle: FileHandle, fileSize: number): Pr
     const next = extraStart + extraLength + commentLength;
     if (next > directory.length) throw new ZipFormatError('central directory entry damaged');
     const name = directory.toString('utf8', nameStart, extraStart);
+    // Which of two same-named parts a program reads is up to the program (Excel refuses the file): refused, so
+    // that the rows sent are never other than the rows staff saw.
+    if (entries.has(name)) throw new ZipFormatError(`${name} is in the archive twice`);
 
     // Zip64 extra field: only the fields that overflowed are present, in this order.
     let extraAt = extraStart;
@@ -157,6 +160,16 @@ class EntryCheck extends Transform {
     }
     this.#crc = crc32(chunk, this.#crc);
     callback(null, chunk);
+  }
+
+  /** A deflate stream that is not one, or ends early, is a damaged entry like a bad checksum, not a zlib fault. */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (error && !(error instanceof ZipFormatError) && code?.startsWith('Z_')) {
+      callback(new ZipFormatError(`${this.#entry.name} is damaged (${error.message})`, { cause: error }));
+      return;
+    }
+    callback(error);
   }
 
   override _flush(callback: TransformCallback): void {

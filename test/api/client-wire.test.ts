@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_PATH } from '../../src/api/address.ts';
 import { createLeasingtakerClient, type LeasingtakerClient, type RetryInfo } from '../../src/api/client.ts';
-import { organisationRequest, personRequest } from './request-fixture.ts';
+import { organisationRequest, personRequest } from '../support/api-requests.ts';
 
 // What goes over the wire, seen by a plain node:http server: the simulator would refuse a wrong body, but only
 // a server of our own can show the exact bytes and the connections.

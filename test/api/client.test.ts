@@ -9,8 +9,8 @@ import {
 import { createPauseGate } from '../../src/api/pause-gate.ts';
 import { MaskinportenError } from '../../src/maskinporten/errors.ts';
 import { createTokenProvider } from '../../src/maskinporten/token-provider.ts';
-import { personRequest, SEED_FNR } from './request-fixture.ts';
-import { apiCalls, NO_FAULTS, type SimFixture, startSimFixture, tokenCalls } from './sim-fixture.ts';
+import { personRequest, SEED_FNR } from '../support/api-requests.ts';
+import { apiCalls, NO_FAULTS, type SimFixture, startSimFixture, tokenCalls } from '../support/simulator.ts';
 
 let fx: SimFixture;
 const clients: LeasingtakerClient[] = [];

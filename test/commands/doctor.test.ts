@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireRunLock } from '../../src/pipeline/run-lock.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
 describe('leasingtaker doctor', () => {
@@ -10,13 +10,7 @@ describe('leasingtaker doctor', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     harness = await createHarness();
-    env = {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-    };
+    env = installationEnv(harness);
   });
   afterAll(async () => {
     await harness.close();

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shownCode } from '../../src/commands/history.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { personRequest } from '../api/request-fixture.ts';
-import { fnr } from '../domain/synthetic.ts';
+import { personRequest } from '../support/api-requests.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';

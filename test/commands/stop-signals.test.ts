@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { fnr } from '../support/synthetic.ts';
 
 // The two-signal rule of `run` and `watch` (commands/stop-signals.ts), on a real process: the first signal lets
 // the requests in flight finish, a second exits at once with 130, and the next run still loses nothing.

@@ -6,7 +6,7 @@ import { hiddenRowsText } from '../../src/commands/hidden-rows-text.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const SAMPLES = readdirSync(FIXTURES, { recursive: true })
   .map(String)
   .filter((name) => name.endsWith('.csv') || name.endsWith('.xlsx'));

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
-import { type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { createHarness, type Harness, startWatch } from '../support/harness.ts';
+import type { RunningCli } from '../support/spawn-cli.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
@@ -56,17 +56,7 @@ describe('leasingtaker watch', { timeout: 90_000 }, () => {
     await harness.close();
   });
 
-  const start = (env: Record<string, string> = {}) =>
-    startCli(['watch'], {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-      LEASINGTAKER_SETTLE_MS: '100',
-      LEASINGTAKER_WATCH_DEBOUNCE_MS: '200',
-      ...env,
-    });
+  const start = (env: Record<string, string> = {}) => startWatch(harness, env);
 
   it('runs for files dropped into the inbox and an owner folder, then exits 0 on SIGTERM', async () => {
     watch = start();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MONTH_OFFSETS, parseFodselsnummer } from '../../src/domain/fodselsnummer.ts';
-import { fnr, fromDatePart, replaceDigit, withWrongK1 } from './synthetic.ts';
+import { fnr, fromDatePart, replaceDigit, withWrongK1 } from '../support/synthetic.ts';
 
 // From Statens vegvesen's API page: a synthetic test person (D-number day 23, month August + 80).
 const API_EXAMPLE = '63888700414';

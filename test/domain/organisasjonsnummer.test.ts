@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOrganisasjonsnummer } from '../../src/domain/organisasjonsnummer.ts';
-import { orgnr, replaceDigit } from './synthetic.ts';
+import { orgnr, replaceDigit } from '../support/synthetic.ts';
 
 function validOrgnr(eight: string): string {
   const number = orgnr(eight);

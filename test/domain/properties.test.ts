@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MONTH_OFFSETS, parseFodselsnummer } from '../../src/domain/fodselsnummer.ts';
 import { parseKjennemerke } from '../../src/domain/kjennemerke.ts';
 import { parseOrganisasjonsnummer } from '../../src/domain/organisasjonsnummer.ts';
-import { individRange, orgnr, replaceDigit, withControlDigits } from './synthetic.ts';
+import { individRange, orgnr, replaceDigit, withControlDigits } from '../support/synthetic.ts';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 

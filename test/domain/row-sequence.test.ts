@@ -14,7 +14,7 @@ import type {
   Organisasjonsnummer,
   ValidRow,
 } from '../../src/domain/types.ts';
-import { fnr, orgnr } from './synthetic.ts';
+import { fnr, orgnr } from '../support/synthetic.ts';
 
 const A: LeasingtakerId = { fodselsnummer: fnr({ day: 1, month: 5, year: 1970 }) as Fodselsnummer };
 const B: LeasingtakerId = { fodselsnummer: fnr({ day: 2, month: 6, year: 1971 }) as Fodselsnummer };

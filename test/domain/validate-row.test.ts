@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ColumnMap, findColumns } from '../../src/domain/columns.ts';
 import type { CheckedRow, RowProblem } from '../../src/domain/types.ts';
 import { validateRow } from '../../src/domain/validate-row.ts';
-import { fnr, orgnr } from './synthetic.ts';
+import { fnr, orgnr } from '../support/synthetic.ts';
 
 function columnsOf(headers: string[]): ColumnMap {
   const result = findColumns(headers);

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRetention } from '../../src/inbox/retention.ts';
 import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger } from '../../src/log.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { type Harness, useHarness } from '../support/harness.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
@@ -28,13 +28,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('retention', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('removes old reports and archived inputs, blanks ledger personal data, and keeps counts, history and skipping', async () => {
     drop(harness, 'gammel.csv', [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAll, useTempDir, writeBytes } from './helpers.ts';
+import { readAll, useTempDir, writeBytes } from '../support/input-files.ts';
 
 const HEADER = 'Kjennemerke;Handling\r\n';
 

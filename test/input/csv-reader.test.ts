@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CsvFleetFile } from '../../src/input/csv-reader.ts';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import { FleetFileError } from '../../src/input/types.ts';
-import { readAll, rejection, useTempDir, writeBytes } from './helpers.ts';
+import { readAll, rejection, useTempDir, writeBytes } from '../support/input-files.ts';
 
 const file = useTempDir();
 let counter = 0;

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { readAll, useTempDir } from './helpers.ts';
+import { readAll, useTempDir } from '../support/input-files.ts';
 
 const file = useTempDir();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CsvFleetFile } from '../../src/input/csv-reader.ts';
-import { readAll } from './helpers.ts';
+import { readAll } from '../support/input-files.ts';
 
 describe('the sample fleet files in fixtures/', () => {
   it('reads the Excel semicolon CSV in Windows-1252 with æøå and €', async () => {

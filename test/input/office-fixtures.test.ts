@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { findColumns } from '../../src/domain/columns.ts';
 import type { XlsxFleetFile } from '../../src/input/xlsx-reader.ts';
-import { readAll } from './helpers.ts';
+import { readAll } from '../support/input-files.ts';
 
 const byColumns = { header: findColumns } as const;
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import { FleetFileError } from '../../src/input/types.ts';
-import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from './helpers.ts';
+import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from '../support/input-files.ts';
 
 const file = useTempDir();
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array<number>(504).fill(0)]);

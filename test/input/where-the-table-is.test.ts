@@ -8,9 +8,9 @@ import { findColumns } from '../../src/domain/columns.ts';
 import type { CsvFleetFile } from '../../src/input/csv-reader.ts';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import type { XlsxFleetFile } from '../../src/input/xlsx-reader.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from './helpers.ts';
-import { c, officeXlsx, row, STYLE } from './office-package.ts';
+import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from '../support/input-files.ts';
+import { c, officeXlsx, row, STYLE } from '../support/office-package.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const file = useTempDir();
 const byColumns = { header: findColumns } as const;

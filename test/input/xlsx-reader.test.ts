@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
 import { FleetFileError } from '../../src/input/types.ts';
 import type { XlsxFleetFile } from '../../src/input/xlsx-reader.ts';
-import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from './helpers.ts';
+import { readAll, rejection, useTempDir, writeBytes, xlsxParts, zipBytes } from '../support/input-files.ts';
 
 const file = useTempDir();
 

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { MIGRATIONS } from '../../src/ledger/migrations.ts';
-import { personRequest } from '../api/request-fixture.ts';
+import { personRequest } from '../support/api-requests.ts';
 
 let dir: string;
 beforeEach(() => {

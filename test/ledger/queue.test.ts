@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger, type RowOutcome } from '../../src/ledger/ledger.ts';
-import { personRequest } from '../api/request-fixture.ts';
+import { personRequest } from '../support/api-requests.ts';
 
 let dir: string;
 let ledger: Ledger;

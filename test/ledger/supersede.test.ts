@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { personRequest } from '../api/request-fixture.ts';
+import { personRequest } from '../support/api-requests.ts';
 
 let dir: string;
 let ledger: Ledger;

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrant, GRANT_LIFETIME_SECONDS, type GrantSettings } from '../../src/maskinporten/grant.ts';
-import { createKeyFixture, type KeyFixture } from './key-fixture.ts';
+import { createKeyFixture, type KeyFixture } from '../support/keys.ts';
 
 let fixture: KeyFixture;
 let settings: GrantSettings;

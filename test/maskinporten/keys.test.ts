@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaskinportenError } from '../../src/maskinporten/errors.ts';
 import { loadSigningKey } from '../../src/maskinporten/keys.ts';
-import { createKeyFixture, hasOpenssl, type KeyFixture, selfSignedCertificate } from './key-fixture.ts';
+import { createKeyFixture, hasOpenssl, type KeyFixture, selfSignedCertificate } from '../support/keys.ts';
 
 let fixture: KeyFixture;
 beforeAll(() => {

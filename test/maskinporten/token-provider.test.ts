@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MaskinportenError } from '../../src/maskinporten/errors.ts';
 import { resolveMaskinportenSettings } from '../../src/maskinporten/settings.ts';
 import { createTokenProvider } from '../../src/maskinporten/token-provider.ts';
-import { type SimFixture, startSimFixture, tokenCalls } from '../api/sim-fixture.ts';
-import { createKeyFixture, hasOpenssl, selfSignedCertificate } from './key-fixture.ts';
+import { createKeyFixture, hasOpenssl, selfSignedCertificate } from '../support/keys.ts';
+import { type SimFixture, startSimFixture, tokenCalls } from '../support/simulator.ts';
 
 let fx: SimFixture;
 beforeAll(async () => {

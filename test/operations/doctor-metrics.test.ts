@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
 import { type Pushgateway, prometheusAvailable, startPushgateway } from '../support/prometheus.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 
@@ -9,13 +9,7 @@ describe('doctor checks where the metrics go', { timeout: 60_000 }, () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     harness = await createHarness();
-    env = {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-    };
+    env = installationEnv(harness);
   });
   afterAll(async () => {
     await harness.close();

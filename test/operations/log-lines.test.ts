@@ -1,12 +1,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { maskId } from '../../src/domain/mask.ts';
 import { OTHER_OWNER_ORGNR } from '../../src/simulator/register.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { dropFleet, planSingles } from '../robustness/support.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
-import { logLines, runFinished, WARN } from './support.ts';
+import { useHarness } from '../support/harness.ts';
+import { dropFleet, planSingles } from '../support/installation.ts';
+import { logLines, runFinished, WARN } from '../support/log-lines.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 12, month: 3, year: 1971, individ: 45 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
@@ -14,14 +14,7 @@ const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
 // What an operations person sees in the log aggregation: each failure a warn or error line that names the file
 // or the fleet owner and says why, and a last line that sums up what needs attention.
 describe('log lines say what went wrong', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('warns of a file that could not be read, naming it and the reason, with numbers in the name masked', async () => {
     writeFileSync(join(harness.inbox, 't01.csv'), '');

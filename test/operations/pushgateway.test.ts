@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
+import { logLines, WARN } from '../support/log-lines.ts';
 import {
   type Pushgateway,
   prometheusAvailable,
@@ -11,7 +11,7 @@ import {
   startPushgateway,
   valuesOf,
 } from '../support/prometheus.ts';
-import { logLines, WARN } from './support.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const PERSON_B = fnr({ day: 5, month: 2, year: 1990, individ: 123 });

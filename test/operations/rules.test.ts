@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROMTOOL_BIN, prometheusAvailable, promtoolCheckRules } from '../support/prometheus.ts';
 
-const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
+const DEPLOY = fileURLToPath(new URL('../../deploy', import.meta.url));
 const RULES = join(DEPLOY, 'prometheus/leasingtaker-rules.yml');
 const RULES_TESTS = join(DEPLOY, 'prometheus/leasingtaker-rules.test.yml');
 const PROMETHEUS_RULE = join(DEPLOY, 'kubernetes/prometheusrule.yaml');

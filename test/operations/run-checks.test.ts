@@ -1,21 +1,14 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { installationEnv, useHarness } from '../support/harness.ts';
+import { ERROR, logLines, runFinished } from '../support/log-lines.ts';
 import { startCli } from '../support/spawn-cli.ts';
-import { ERROR, logLines, runFinished } from './support.ts';
 
 // The scheduler runs every 15 minutes, mostly with an empty inbox: a key that went bad must show the first time,
 // not on the day the month's file comes.
 describe('every run checks the configuration and the key before it looks at the inbox', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
   const keyFile = () => harness.local.env.MASKINPORTEN_KEY_FILE ?? '';
 
   it('exits 2 with an empty inbox when the key file is group-readable, saying how to fix it', async () => {
@@ -56,14 +49,7 @@ describe('every run checks the configuration and the key before it looks at the 
 
   it('gives the scheduler exit code 2 from the command itself', async () => {
     chmodSync(keyFile(), 0o644);
-    const env = {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-    };
-    const result = await startCli(['run'], env, { cwd: harness.dir }).result;
+    const result = await startCli(['run'], installationEnv(harness), { cwd: harness.dir }).result;
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toMatch(/can be read by other users/);
   });

@@ -1,11 +1,11 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
+import { logLines, WARN } from '../support/log-lines.ts';
 import { parseSamples, prometheusAvailable, promtoolCheckMetrics, valuesOf } from '../support/prometheus.ts';
 import { startCli } from '../support/spawn-cli.ts';
-import { logLines, WARN } from './support.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 

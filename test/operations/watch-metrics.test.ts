@@ -2,8 +2,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { createHarness, type Harness, startWatch } from '../support/harness.ts';
+import { logLines } from '../support/log-lines.ts';
 import {
   freePort,
   parseSamples,
@@ -11,8 +11,8 @@ import {
   promtoolCheckMetrics,
   valuesOf,
 } from '../support/prometheus.ts';
-import { type RunningCli, startCli } from '../support/spawn-cli.ts';
-import { logLines } from './support.ts';
+import type { RunningCli } from '../support/spawn-cli.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 
@@ -41,17 +41,7 @@ describe('watch serves /metrics', { timeout: 90_000 }, () => {
     await harness.close();
   });
 
-  const start = (env: Record<string, string>) =>
-    startCli(['watch'], {
-      ...harness.local.env,
-      LEASINGTAKER_INBOX: harness.inbox,
-      LEASINGTAKER_REPORTS: harness.reports,
-      LEASINGTAKER_STATE: harness.state,
-      LEASINGTAKER_ARCHIVE: harness.archive,
-      LEASINGTAKER_SETTLE_MS: '100',
-      LEASINGTAKER_WATCH_DEBOUNCE_MS: '200',
-      ...env,
-    });
+  const start = (env: Record<string, string> = {}) => startWatch(harness, env);
   const finishedRuns = (running: RunningCli) =>
     logLines(running.output().stdout).filter((line) => line.msg.startsWith('Run finished')).length;
 

@@ -1,37 +1,23 @@
 // Issue 14, items 1, 2, 3 and 7, end to end: fleet files as staff make them go through `run` against the
 // simulator and through `validate`, and the report says what was read, from where, and what was not sent.
 
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toEntry } from '../../src/commands/history.ts';
 import { validateFile } from '../../src/commands/validate.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { c, officeXlsx, row, STYLE } from '../input/office-package.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { type Harness, useHarness } from '../support/harness.ts';
+import { c, officeXlsx, row, STYLE } from '../support/office-package.ts';
+import { readSheets } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 const A = fnr({ day: 1, month: 1, year: 1970, individ: 200 });
 const B = fnr({ day: 17, month: 5, year: 1985 });
 const C = fnr({ day: 29, month: 2, year: 1996 });
 const D = fnr({ day: 3, month: 11, year: 1961 });
-
-async function readSheets(path: string): Promise<Map<string, unknown[][]>> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
-  const sheets = new Map<string, unknown[][]>();
-  workbook.eachSheet((sheet) => {
-    const rows: unknown[][] = [];
-    sheet.eachRow((r) => {
-      rows.push((r.values as unknown[]).slice(1));
-    });
-    sheets.set(sheet.name, rows);
-  });
-  return sheets;
-}
 
 function reports(harness: Harness): { xlsx: string; summary: Record<string, unknown> } {
   const names = readdirSync(harness.reports);
@@ -58,14 +44,7 @@ const serial = (iso: string, date1904 = false) =>
   86_400_000;
 
 describe('fleet files as staff make them, through run and validate', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('reads a CSV below its title rows, with Excel row numbers, and names the title in Oppsummering (14.1)', async () => {
     const lines = [

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_FLEET_OWNER_ORGNR, OTHER_OWNER_ORGNR } from '../../src/simulator/register.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { type Harness, useHarness } from '../support/harness.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON = fnr({ day: 12, month: 3, year: 1971, individ: 45 });
 const HEADER = 'Kjennemerke;Handling;Fødselsnummer;Etternavn';
@@ -19,13 +19,7 @@ const plates = (prefix: string, from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix}${from + i}`);
 
 describe('several fleet owners in one installation', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it("sends an owner's folder with a token for that owner, and keeps its reports and archive apart", async () => {
     drop(harness, DEMO_FLEET_OWNER_ORGNR, 'flate.csv', plates('DG', 10001, 3));

@@ -4,12 +4,12 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateFile } from '../../src/commands/validate.ts';
-import { fnr } from '../domain/synthetic.ts';
-import { headerTexts, readWorkbook, sheet } from '../report/read-back.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { type Harness, useHarness } from '../support/harness.ts';
 import { resaveWithLibreOffice, SOFFICE } from '../support/libreoffice.ts';
+import { headerTexts, readWorkbook, sheet } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const PERSON_B = fnr({ day: 5, month: 2, year: 1990, individ: 123 });
@@ -32,14 +32,7 @@ function csvRecords(path: string): string[][] {
 }
 
 describe.skipIf(!SOFFICE && !process.env.CI)('the retry loop, with files re-saved by LibreOffice', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('stays as clean and as short-named round after round', async () => {
     writeFileSync(
@@ -139,14 +132,7 @@ describe.skipIf(!SOFFICE && !process.env.CI)('the retry loop, with files re-save
 });
 
 describe.skipIf(!SOFFICE && !process.env.CI)('two inputs that share a base name, made by LibreOffice', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('give reports whose names say which is which', async () => {
     const draft = join(harness.dir, 'utkast', 't09.csv');
@@ -172,14 +158,7 @@ describe.skipIf(!SOFFICE && !process.env.CI)('two inputs that share a base name,
 });
 
 describe('a retry file a later run has replaced', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('is marked erstattet once the interrupted run is finished, and only the current one looks current', async () => {
     const lines = ['Kjennemerke;Handling;Fødselsnummer;Etternavn'];

@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fnr } from '../domain/synthetic.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness } from '../support/harness.ts';
+import { readSheets } from '../support/report-read-back.ts';
+import { fnr } from '../support/synthetic.ts';
 
 const PERSON_A = fnr({ day: 23, month: 8, year: 1963, individ: 4 });
 const PERSON_B = fnr({ day: 5, month: 2, year: 1990, individ: 123 });
@@ -13,20 +14,6 @@ function writeCsv(dir: string, name: string, lines: string[]): string {
   const path = join(dir, name);
   writeFileSync(path, `${lines.join('\r\n')}\r\n`);
   return path;
-}
-
-async function readSheets(path: string): Promise<Map<string, unknown[][]>> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
-  const sheets = new Map<string, unknown[][]>();
-  workbook.eachSheet((sheet) => {
-    const rows: unknown[][] = [];
-    sheet.eachRow((row) => {
-      rows.push((row.values as unknown[]).slice(1));
-    });
-    sheets.set(sheet.name, rows);
-  });
-  return sheets;
 }
 
 function reportFiles(harness: Harness, suffix: string): string[] {
@@ -40,17 +27,9 @@ function reportFiles(harness: Harness, suffix: string): string[] {
 const rowNumbers = (rows: unknown[][] | undefined) => (rows ?? []).slice(1).map((row) => row[0]);
 
 describe('run', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   it('lands each row of a mixed file in the right sheet with the row number Excel shows', async () => {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
     writeCsv(harness.inbox, 'flate.csv', [
       'Kjennemerke;Handling;Fødselsnummer;Etternavn;Avdeling',
       `CU10001;OPPRETTE;${PERSON_A};Firkant;Oslo`,
@@ -85,8 +64,6 @@ describe('run', () => {
   });
 
   it('sends the rows of one plate in file order, one at a time, at concurrency 16', async () => {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
     harness.local.sim.faults.latencyMs = 3;
     const lines = ['Regnr;Handling;Fnr;Etternavn'];
     for (let i = 0; i < 120; i++) {
@@ -106,8 +83,7 @@ describe('run', () => {
   });
 
   it('sends again only what had not succeeded when a file is dropped a second time', async () => {
-    const { mkdirSync, copyFileSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
+    const { copyFileSync } = await import('node:fs');
     const path = writeCsv(harness.dir, 'flate.csv', [
       'Kjennemerke;Handling;Fødselsnummer;Etternavn',
       `CU10001;OPPRETTE;${PERSON_A};Firkant`,
@@ -128,8 +104,6 @@ describe('run', () => {
   });
 
   it('stops sending when the API is down, leaves the rest pending, and the next run finishes them', async () => {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
     const lines = ['Kjennemerke;Handling;Fødselsnummer;Etternavn'];
     for (let i = 0; i < 60; i++) lines.push(`CU${30000 + i};OPPRETTE;${PERSON_A};Firkant`);
     writeCsv(harness.inbox, 'nede.csv', lines);
@@ -153,8 +127,6 @@ describe('run', () => {
   });
 
   it('keeps formula-looking text as text in the report and neutralises it in the retry CSV', async () => {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
     writeCsv(harness.inbox, 'formler.csv', [
       'Kjennemerke;Handling;Fødselsnummer;Etternavn;Kommentar',
       `XX10009;OPPRETTE;${PERSON_A};Firkant;=1+1`,
@@ -186,8 +158,6 @@ describe('run', () => {
   });
 
   it('pauses the reader while the queue is full, so the file is never all in the queue at once', async () => {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(harness.inbox, { recursive: true });
     harness.local.sim.faults.latencyMs = 2;
     const lines = ['Kjennemerke;Handling;Fødselsnummer;Etternavn'];
     for (let i = 0; i < 4000; i++) lines.push(`CU${40000 + i};OPPRETTE;${PERSON_A};Firkant`);

@@ -8,8 +8,8 @@ import { openPrivateOutput } from '../../src/report/files.ts';
 import { fitNotes, predictFitting } from '../../src/report/fit-notes.ts';
 import { writeFileReports } from '../../src/report/load-writer.ts';
 import { rowSheets } from '../../src/report/row-sheets.ts';
-import { fileRecord, ledgerRow, reportInput } from './fixtures.ts';
-import { dataRows, readWorkbook, sheet } from './read-back.ts';
+import { fileRecord, ledgerRow, reportInput } from '../support/report-input.ts';
+import { dataRows, readWorkbook, sheet } from '../support/report-read-back.ts';
 
 let dir: string;
 beforeEach(async () => {

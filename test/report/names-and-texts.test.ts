@@ -4,7 +4,7 @@ import { localTimestamp, reportPrefix } from '../../src/report/files.ts';
 import { whatNext } from '../../src/report/overview.ts';
 import { neutraliseForCsv } from '../../src/report/retry-file.ts';
 import { retryReason } from '../../src/report/row-texts.ts';
-import { ledgerRow, reportInput } from './fixtures.ts';
+import { ledgerRow, reportInput } from '../support/report-input.ts';
 
 describe('report names', () => {
   it('stamps the run in local time, without colons', () => {

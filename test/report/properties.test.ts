@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RowStatus } from '../../src/ledger/types.ts';
 import { writeFileReports } from '../../src/report/load-writer.ts';
-import { fileRecord, ledgerRow, reportInput } from './fixtures.ts';
-import { radNumbers, readCsv, readWorkbook, SHEET_NAMES, sheet } from './read-back.ts';
+import { fileRecord, ledgerRow, reportInput } from '../support/report-input.ts';
+import { radNumbers, readCsv, readWorkbook, SHEET_NAMES, sheet } from '../support/report-read-back.ts';
 
 const STATUSES: RowStatus[] = ['pending', 'sending', 'ok', 'stopped', 'failed', 'invalid', 'skipped'];
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRow } from '../../src/ledger/types.ts';
 import { writeFileReports } from '../../src/report/load-writer.ts';
-import { fileRecord, ledgerRow, reportInput, syntheticFodselsnummer } from './fixtures.ts';
+import { fileRecord, ledgerRow, reportInput, syntheticFodselsnummer } from '../support/report-input.ts';
 import {
   allText,
   cellUnder,
@@ -16,7 +16,7 @@ import {
   readWorkbook,
   SHEET_NAMES,
   sheet,
-} from './read-back.ts';
+} from '../support/report-read-back.ts';
 
 let dir: string;
 beforeEach(async () => {

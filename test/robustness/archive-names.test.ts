@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimFile } from '../../src/inbox/claim-file.ts';
 import type { InboxFile } from '../../src/inbox/listing.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { filesUnder } from './support.ts';
+import { filesUnder } from '../support/installation.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 

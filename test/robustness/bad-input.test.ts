@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeHostileFiles } from './hostile-files.ts';
+import { writeHostileFiles } from '../support/hostile-files.ts';
 import {
   createInstallation,
   dropFleet,
@@ -11,7 +11,7 @@ import {
   latestSummary,
   notPrivate,
   planFleet,
-} from './support.ts';
+} from '../support/installation.ts';
 
 // The peak resident set of the run, whose heap the launcher bounds to 160 MB (old space) + 2 x 16 MB (semi
 // spaces): what is left is code, node:sqlite's page cache and buffers. Loose on purpose: the point is that a

@@ -17,7 +17,7 @@ import {
   planFleet,
   planSingles,
   summariesByFile,
-} from './support.ts';
+} from '../support/installation.ts';
 
 describe('crash points', () => {
   let harness: Harness | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crashLoop, describeReport } from './crash-loop.ts';
+import { crashLoop, describeReport } from '../support/crash-loop.ts';
 
 // The CI variant: a few kills of a several-thousand-row run. `npm run test:soak` runs the long one
 // (test/soak/crash.soak.test.ts: 20+ kills, several seeds).

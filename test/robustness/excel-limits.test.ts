@@ -3,8 +3,13 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readZipDirectory, readZipEntry } from '../../src/input/zip.ts';
-import { readWorkbook, sheet } from '../report/read-back.ts';
-import { createInstallation, type Installation, latestSummary, syntheticPersons } from './support.ts';
+import {
+  createInstallation,
+  type Installation,
+  latestSummary,
+  syntheticPersons,
+} from '../support/installation.ts';
+import { readWorkbook, sheet } from '../support/report-read-back.ts';
 
 /** Every part of a zip (an .xlsx), as text. */
 async function zipParts(path: string): Promise<Map<string, string>> {

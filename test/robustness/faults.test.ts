@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { expectHealed, simulatorQuiet } from './heal.ts';
+import { expectHealed, simulatorQuiet } from '../support/heal.ts';
 import {
   apiCalls,
   createInstallation,
@@ -9,7 +9,7 @@ import {
   type Installation,
   ledgerRows,
   planSingles,
-} from './support.ts';
+} from '../support/installation.ts';
 
 describe('faults heal', () => {
   let install: Installation | undefined;

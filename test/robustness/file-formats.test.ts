@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
-import { createInstallation, filesUnder, type Installation, latestSummary, planSingles } from './support.ts';
+import {
+  createInstallation,
+  filesUnder,
+  type Installation,
+  latestSummary,
+  planSingles,
+} from '../support/installation.ts';
 
 describe('a macro-enabled workbook (.xlsm)', () => {
   let install: Installation | undefined;

@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWriter, type Writer } from './slow-writer.ts';
 import {
   apiCalls,
   archivedInputs,
@@ -28,7 +27,8 @@ import {
   notPrivate,
   type PlannedRow,
   planSingles,
-} from './support.ts';
+} from '../support/installation.ts';
+import { startWriter, type Writer } from '../support/slow-writer.ts';
 
 /** The file's bytes, and where to cut them: `keep` bytes into data row `cutRow` (1-based). */
 function cutInRow(rows: readonly PlannedRow[], cutRow: number, keep: number): { text: Buffer; cut: number } {

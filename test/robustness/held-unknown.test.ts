@@ -15,7 +15,6 @@ import {
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../support/spawn-cli.ts';
 import {
   apiCalls,
   archivedInputs,
@@ -24,7 +23,8 @@ import {
   type Installation,
   latestSummary,
   planSingles,
-} from './support.ts';
+} from '../support/installation.ts';
+import { startCli } from '../support/spawn-cli.ts';
 
 describe('a holding copy the ledger no longer knows', () => {
   let install: Installation | undefined;

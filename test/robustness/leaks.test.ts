@@ -2,7 +2,6 @@ import { chmodSync, copyFileSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { spawnCli } from '../support/spawn-cli.ts';
 import {
   createInstallation,
   dropFleet,
@@ -12,7 +11,8 @@ import {
   notPrivate,
   planFleet,
   syntheticPersons,
-} from './support.ts';
+} from '../support/installation.ts';
+import { spawnCli } from '../support/spawn-cli.ts';
 
 describe('nothing leaks', () => {
   let install: Installation | undefined;

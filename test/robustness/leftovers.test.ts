@@ -28,7 +28,7 @@ import {
   notPrivate,
   planSingles,
   summariesByFile,
-} from './support.ts';
+} from '../support/installation.ts';
 
 describe('leftovers of a killed run', () => {
   let install: Installation | undefined;

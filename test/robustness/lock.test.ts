@@ -10,7 +10,7 @@ import {
   type PlannedRow,
   planSingles,
   summariesByFile,
-} from './support.ts';
+} from '../support/installation.ts';
 
 const LOCKED = /Another run is working with the state folder/;
 

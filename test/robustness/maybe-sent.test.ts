@@ -1,25 +1,18 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
 import type { FaultSettings } from '../../src/simulator/types.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
-import { simulatorQuiet } from './heal.ts';
-import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from './support.ts';
+import { useHarness } from '../support/harness.ts';
+import { simulatorQuiet } from '../support/heal.ts';
+import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from '../support/installation.ts';
 
 // Issue 13.2: the API applies a change but its answer is lost. The row ends the run failed; in a later run its
 // resend meets the "already so" merknad, which must count as ok (the register holds what the row asked), not as
 // stopped, however many runs later that is. In-process runs against the simulator over real HTTP.
 describe('a change whose answer was lost counts as done in a later run', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   const env = {
     LEASINGTAKER_CONCURRENCY: '4',

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, spawnCli } from '../support/spawn-cli.ts';
 import {
   apiCalls,
   callKey,
@@ -24,7 +23,8 @@ import {
   notPrivate,
   type PlannedRow,
   planSingles,
-} from './support.ts';
+} from '../support/installation.ts';
+import { type CliResult, spawnCli } from '../support/spawn-cli.ts';
 
 // The ledger is the job's memory: 300 rows wait for a retry (the API was down), then the state folder is lost
 // or damaged in the ways volumes are. The next run must notice, and either restore the job's own backup (and say

@@ -13,9 +13,6 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readWorkbook, sheet } from '../report/read-back.ts';
-import { type CliResult, startCli } from '../support/spawn-cli.ts';
-import { handOver, IS_ROOT, RUN_AS } from './places.ts';
 import {
   apiCalls,
   archivedInputs,
@@ -25,7 +22,10 @@ import {
   latestSummary,
   planFleet,
   syntheticPersons,
-} from './support.ts';
+} from '../support/installation.ts';
+import { handOver, IS_ROOT, RUN_AS } from '../support/places.ts';
+import { readWorkbook, sheet } from '../support/report-read-back.ts';
+import { type CliResult, startCli } from '../support/spawn-cli.ts';
 
 /** A run that ended as a run should: its "Run finished" line, and no stack trace anywhere. */
 function expectOrderlyEnd(result: CliResult): void {

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planOnePlate } from './one-plate.ts';
-import { createInstallation, dropFleet, type Installation } from './support.ts';
+import { createInstallation, dropFleet, type Installation } from '../support/installation.ts';
+import { planOnePlate } from '../support/one-plate.ts';
 
 /** How many rows of the ledger have each status, read through a connection of the test's own. */
 function statusCounts(db: DatabaseSync): Map<string, number> {

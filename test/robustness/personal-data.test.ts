@@ -10,7 +10,6 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { createLogger, setLineSink } from '../../src/log.ts';
-import { spawnCli } from '../support/spawn-cli.ts';
 import {
   createInstallation,
   dropFleet,
@@ -19,7 +18,8 @@ import {
   type Installation,
   planSingles,
   syntheticPersons,
-} from './support.ts';
+} from '../support/installation.ts';
+import { spawnCli } from '../support/spawn-cli.ts';
 
 describe('no personal data on side roads', () => {
   let install: Installation | undefined;

@@ -12,9 +12,15 @@ import { MAX_REPLY_BYTES } from '../../src/api/reply-limit.ts';
 import { MaskinportenError } from '../../src/maskinporten/errors.ts';
 import { resolveMaskinportenSettings } from '../../src/maskinporten/settings.ts';
 import { createTokenProvider } from '../../src/maskinporten/token-provider.ts';
-import { personRequest } from '../api/request-fixture.ts';
-import { type SimFixture, startSimFixture } from '../api/sim-fixture.ts';
-import { createInstallation, dropFleet, type Installation, latestSummary, planSingles } from './support.ts';
+import { personRequest } from '../support/api-requests.ts';
+import {
+  createInstallation,
+  dropFleet,
+  type Installation,
+  latestSummary,
+  planSingles,
+} from '../support/installation.ts';
+import { type SimFixture, startSimFixture } from '../support/simulator.ts';
 
 const HUGE = 50 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x20);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.ts';
-import { brokenFnr, latestSummary, type Summary, syntheticPersons } from './support.ts';
+import { brokenFnr, latestSummary, type Summary, syntheticPersons } from '../support/installation.ts';
 
 /** Kinds of line a fleet file holds, each with what the job must make of it. */
 const LINE_KINDS = [

@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createInstallation, type Installation, runWithBackupBehind } from '../support/installation.ts';
 import { startCli } from '../support/spawn-cli.ts';
-import { createInstallation, type Installation, runWithBackupBehind } from './support.ts';
 
 describe('`ledger restore` and the archive', () => {
   let install: Installation | undefined;

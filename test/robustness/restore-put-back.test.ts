@@ -7,7 +7,6 @@ import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../support/spawn-cli.ts';
 import {
   apiCalls,
   archivedInputs,
@@ -16,7 +15,8 @@ import {
   type Installation,
   latestSummary,
   planSingles,
-} from './support.ts';
+} from '../support/installation.ts';
+import { startCli } from '../support/spawn-cli.ts';
 
 describe('files put back after restoring an older backup', () => {
   let install: Installation | undefined;

@@ -1,21 +1,14 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.ts';
-import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../support/harness.ts';
+import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from '../support/installation.ts';
 
 // In-process runs (test/support/harness.ts): what is under test is which rows a run takes up again, not the
 // process around it.
 describe('technical failures retry themselves', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   const env = {
     LEASINGTAKER_CONCURRENCY: '4',

@@ -1,23 +1,22 @@
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
-import { createHarness, type Harness } from '../support/harness.ts';
-import { apiCalls, dropFleet, latestSummary, type PlannedRow, syntheticPersons } from './support.ts';
+import { useHarness } from '../support/harness.ts';
+import {
+  apiCalls,
+  dropFleet,
+  latestSummary,
+  type PlannedRow,
+  syntheticPersons,
+} from '../support/installation.ts';
 
 // Issue 13.5: a newer file repeats changes an older file still holds open (failed, pending, maybe sent): staff
 // drop the retry file while the original's rows still wait for their automatic retry. Exactly one of each goes,
 // in order, and the register ends as the newest file asks. In-process runs against the simulator over HTTP.
 describe('the same change in two files is applied once', () => {
-  let harness: Harness;
-  beforeEach(async () => {
-    harness = await createHarness();
-    mkdirSync(harness.inbox, { recursive: true });
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
+  const harness = useHarness();
 
   const env = {
     LEASINGTAKER_CONCURRENCY: '4',

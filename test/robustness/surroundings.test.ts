@@ -1,8 +1,6 @@
 import { chownSync, existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, startCli } from '../support/spawn-cli.ts';
-import { CAN_MOUNT, fillDisk, handOver, IS_ROOT, mountSmallDisk, RUN_AS } from './places.ts';
 import {
   apiCalls,
   archivedInputs,
@@ -11,7 +9,9 @@ import {
   type Installation,
   latestSummary,
   planFleet,
-} from './support.ts';
+} from '../support/installation.ts';
+import { CAN_MOUNT, fillDisk, handOver, IS_ROOT, mountSmallDisk, RUN_AS } from '../support/places.ts';
+import { type CliResult, startCli } from '../support/spawn-cli.ts';
 
 interface LogLine {
   readonly level: number;

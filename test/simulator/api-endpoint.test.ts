@@ -4,7 +4,7 @@ import { createDemoClient } from '../../src/simulator/keys.ts';
 import { DEMO_FLEET_OWNER_ORGNR, INITIAL_LESSEE_ORGNR } from '../../src/simulator/register.ts';
 import { startSimulator } from '../../src/simulator/server.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { accessToken, callApi, ORGS, PERSONS } from './helpers.ts';
+import { accessToken, callApi, ORGS, PERSONS } from '../support/simulator-requests.ts';
 
 type Demo = Awaited<ReturnType<typeof createDemoClient>>;
 

@@ -3,7 +3,7 @@ import { createRng, drawFault, faultSettings } from '../../src/simulator/faults.
 import { createDemoClient } from '../../src/simulator/keys.ts';
 import { startSimulator } from '../../src/simulator/server.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { accessToken, callApi, PERSONS } from './helpers.ts';
+import { accessToken, callApi, PERSONS } from '../support/simulator-requests.ts';
 
 let sim: Simulator;
 let token: string;

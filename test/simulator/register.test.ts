@@ -8,7 +8,7 @@ import {
   personName,
 } from '../../src/simulator/identity.ts';
 import { findVehicle, PLATE_SERIES, PlateRegister } from '../../src/simulator/register.ts';
-import { ORGS, PERSONS } from './helpers.ts';
+import { ORGS, PERSONS } from '../support/simulator-requests.ts';
 
 describe('test persons and organisations', () => {
   it.each([

@@ -5,7 +5,7 @@ import { createDemoClient } from '../../src/simulator/keys.ts';
 import { DEMO_FLEET_OWNER_ORGNR } from '../../src/simulator/register.ts';
 import { startSimulator } from '../../src/simulator/server.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { requestToken, signGrant } from './helpers.ts';
+import { requestToken, signGrant } from '../support/simulator-requests.ts';
 
 type Demo = Awaited<ReturnType<typeof createDemoClient>>;
 

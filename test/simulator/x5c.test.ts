@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClient } from '../../src/simulator/keys.ts';
 import { startSimulator } from '../../src/simulator/server.ts';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { requestToken, signGrant } from './helpers.ts';
+import { requestToken, signGrant } from '../support/simulator-requests.ts';
 
 const run = promisify(execFile);
 

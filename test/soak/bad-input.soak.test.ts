@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeHostileFiles, zipBomb } from '../robustness/hostile-files.ts';
+import { writeHostileFiles, zipBomb } from '../support/hostile-files.ts';
 import {
   createInstallation,
   dropFleet,
   type Installation,
   latestSummary,
   planFleet,
-} from '../robustness/support.ts';
+} from '../support/installation.ts';
 
 // The CI test's hostile inbox plus the slow ones: a million shared strings, and a 400 MB text that fits the
 // sheet's size bound (so it is streamed, and stopped by the guard on its length).

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type CrashLoopReport, crashLoop, describeReport } from '../robustness/crash-loop.ts';
+import { type CrashLoopReport, crashLoop, describeReport } from '../support/crash-loop.ts';
 
 // The long crash loop: SOAK_LOOPS installations (default 2), each killed SOAK_KILLS times (default 25) with
 // SIGKILL at random moments of several-thousand-row runs, then run to the end and checked row by row against
-// the simulator's log (see crash-loop.ts). SOAK_SEED repeats a loop that failed.
+// the simulator's log (see test/support/crash-loop.ts). SOAK_SEED repeats a loop that failed.
 const loops = Number(process.env.SOAK_LOOPS ?? 2);
 const kills = Number(process.env.SOAK_KILLS ?? 25);
 const firstSeed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);

@@ -7,7 +7,7 @@ import type { LedgerRow } from '../../src/ledger/types.ts';
 import { DATA_ROWS_PER_SHEET, MAX_ROWS } from '../../src/report/excel-limits.ts';
 import { writeFileReports } from '../../src/report/load-writer.ts';
 import type { ReportInput } from '../../src/report/types.ts';
-import { fileRecord, ledgerRow } from '../report/fixtures.ts';
+import { fileRecord, ledgerRow } from '../support/report-input.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/types.ts';
-import { expectHealed, simulatorQuiet } from '../robustness/heal.ts';
+import { expectHealed, simulatorQuiet } from '../support/heal.ts';
 import {
   apiCalls,
   createInstallation,
   dropFleet,
   type Installation,
   planSingles,
-} from '../robustness/support.ts';
+} from '../support/installation.ts';
 
 // Every fault at once, for longer: 503s, drops after the change was applied, replies past the timeout, a 429
 // burst, and tokens refused as expired twice mid-run. Still every row ends as it should, in bounded calls.

@@ -4,7 +4,6 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWriter } from '../robustness/slow-writer.ts';
 import {
   apiCalls,
   callKey,
@@ -14,7 +13,8 @@ import {
   type PlannedRow,
   planSingles,
   seededRandom,
-} from '../robustness/support.ts';
+} from '../support/installation.ts';
+import { startWriter } from '../support/slow-writer.ts';
 
 const ITERATIONS = Number(process.env.GROWING_ITERATIONS ?? 30);
 

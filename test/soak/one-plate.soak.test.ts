@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { finished } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { planOnePlate } from '../robustness/one-plate.ts';
-import { createInstallation, latestSummary } from '../robustness/support.ts';
+import { createInstallation, latestSummary } from '../support/installation.ts';
+import { planOnePlate } from '../support/one-plate.ts';
 
 // Issue 13.4, the long variant: a file of Excel's row limit (1,048,575 rows under the header) whose rows all
 // name one plate runs to its end in one run, in file order (each row registers or ends a lessee, so a row out of

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createInstallation, type Installation, runWithBackupBehind } from '../robustness/support.ts';
+import { createInstallation, type Installation, runWithBackupBehind } from '../support/installation.ts';
 import { startCli } from '../support/spawn-cli.ts';
 
 describe('`ledger restore` and a big archived input (soak)', () => {

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach } from 'vitest';
 import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
 import { runWithConfig } from '../../src/commands/run.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { RunResult } from '../../src/pipeline/run.ts';
 import type { SimulatorOptions } from '../../src/simulator/types.ts';
+import { type RunningCli, startCli } from './spawn-cli.ts';
 
 /** Where a test installation lives, and the simulator it sends to. */
 export interface InstallationPlaces {
@@ -26,6 +28,29 @@ export interface Harness extends InstallationPlaces {
   run(env?: Record<string, string>): Promise<RunResult>;
   config(env?: Record<string, string>): RunConfig;
   close(): Promise<void>;
+}
+
+/** The environment that points the CLI at an installation: its simulator and its four folders, plus `extra`. */
+export function installationEnv(
+  places: InstallationPlaces,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    ...places.local.env,
+    LEASINGTAKER_INBOX: places.inbox,
+    LEASINGTAKER_REPORTS: places.reports,
+    LEASINGTAKER_STATE: places.state,
+    LEASINGTAKER_ARCHIVE: places.archive,
+    ...extra,
+  };
+}
+
+/** `leasingtaker watch` on an installation, with a short settle and debounce so that tests do not wait long. */
+export function startWatch(places: InstallationPlaces, env: Record<string, string> = {}): RunningCli {
+  return startCli(
+    ['watch'],
+    installationEnv(places, { LEASINGTAKER_SETTLE_MS: '100', LEASINGTAKER_WATCH_DEBOUNCE_MS: '200', ...env }),
+  );
 }
 
 export interface TempInstallation {
@@ -54,15 +79,8 @@ export async function createTempInstallation(
     state: join(dir, 'state'),
     archive: join(dir, 'archive'),
   };
-  const env = (extra: Record<string, string> = {}) => ({
-    ...local.env,
-    LEASINGTAKER_INBOX: folders.inbox,
-    LEASINGTAKER_REPORTS: folders.reports,
-    LEASINGTAKER_STATE: folders.state,
-    LEASINGTAKER_ARCHIVE: folders.archive,
-    LEASINGTAKER_SETTLE_MS: '0',
-    ...extra,
-  });
+  const env = (extra: Record<string, string> = {}) =>
+    installationEnv({ dir, local, ...folders }, { LEASINGTAKER_SETTLE_MS: '0', ...extra });
   return { dir, local, folders, env };
 }
 
@@ -91,5 +109,50 @@ export async function createHarness(simulator: SimulatorOptions = {}): Promise<H
       await local.sim.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh harness, its inbox made, for each test of the calling `describe` (closed after each): the set-up
+ * most in-process tests share. The object returned stands for the running test's harness, so read it inside
+ * a test or hook, not while the tests are collected.
+ */
+export function useHarness(simulator: SimulatorOptions = {}): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await createHarness(simulator);
+    mkdirSync(current.inbox, { recursive: true });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): Harness => {
+    if (!current) throw new Error('useHarness: there is a harness only while a test runs');
+    return current;
+  };
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get local() {
+      return now().local;
+    },
+    get inbox() {
+      return now().inbox;
+    },
+    get reports() {
+      return now().reports;
+    },
+    get state() {
+      return now().state;
+    },
+    get archive() {
+      return now().archive;
+    },
+    logs: () => now().logs(),
+    run: (env) => now().run(env),
+    config: (env) => now().config(env),
+    close: () => now().close(),
   };
 }

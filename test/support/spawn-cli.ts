@@ -14,7 +14,7 @@ export interface CliResult {
 export interface CliOptions {
   readonly cwd?: string;
   readonly onSpawn?: (pid: number) => void;
-  /** Run the process as this user and group (root only): see test/robustness/places.ts. */
+  /** Run the process as this user and group (root only): see test/support/places.ts. */
   readonly uid?: number;
   readonly gid?: number;
 }

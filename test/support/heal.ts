@@ -11,7 +11,7 @@ import {
   latestSummary,
   ledgerRows,
   type PlannedRow,
-} from './support.ts';
+} from './installation.ts';
 
 /** The calls that reached the register, by plate|handling (one row per plate here); faults carry no plate. */
 export function appliedByRow(calls: readonly CallRecord[]): Map<string, CallRecord[]> {

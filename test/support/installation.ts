@@ -9,9 +9,9 @@ import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { createRng } from '../../src/simulator/faults.ts';
 import type { CallRecord, SimulatorOptions } from '../../src/simulator/types.ts';
-import { fromDatePart } from '../domain/synthetic.ts';
-import { createTempInstallation, type InstallationPlaces } from '../support/harness.ts';
-import { type CliOptions, type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';
+import { createTempInstallation, type InstallationPlaces } from './harness.ts';
+import { type CliOptions, type CliResult, type RunningCli, startCli } from './spawn-cli.ts';
+import { fromDatePart } from './synthetic.ts';
 
 export interface Installation extends InstallationPlaces {
   /** Environment for a spawned `run`: the simulator, the folders, no settle wait, plus `extra`. */

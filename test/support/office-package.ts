@@ -4,7 +4,7 @@
 // (print area, filter database), the 1904 date system and hidden sheets. Cells are written as the XML those
 // programs write, so a test reads what a clerk's file holds, not what exceljs' own writer makes.
 
-import { zipBytes } from './helpers.ts';
+import { zipBytes } from './input-files.ts';
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';

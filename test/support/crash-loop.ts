@@ -21,7 +21,7 @@ import {
   type PlannedRow,
   planFleet,
   seededRandom,
-} from './support.ts';
+} from './installation.ts';
 
 export interface CrashLoopOptions {
   /** Rows per fleet file; a new file is dropped whenever a run got to the end before its kill. */

@@ -12,6 +12,20 @@ export async function readWorkbook(path: string): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
+/** Every sheet's rows as plain values (header row included), by sheet name. */
+export async function readSheets(path: string): Promise<Map<string, unknown[][]>> {
+  const workbook = await readWorkbook(path);
+  const sheets = new Map<string, unknown[][]>();
+  workbook.eachSheet((sheet) => {
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => {
+      rows.push((row.values as unknown[]).slice(1));
+    });
+    sheets.set(sheet.name, rows);
+  });
+  return sheets;
+}
+
 export function sheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
   const found = workbook.getWorksheet(name);
   if (!found) throw new Error(`no sheet ${name}`);

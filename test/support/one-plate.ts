@@ -1,6 +1,6 @@
 // Fleet files whose rows all name one plate, for the robustness test and the soak of issue 13.4.
 
-import { type PlannedRow, syntheticPersons } from './support.ts';
+import { type PlannedRow, syntheticPersons } from './installation.ts';
 
 /**
  * `count` rows that all name one plate: lessee n registered and ended again, n after n. Every row is valid and
