@@ -7,7 +7,7 @@ export {
   parseAlreadySoCodes,
 } from './already-so.ts';
 export { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
-export { classifyReply, type LeasingtakerEntity, type Merknad, type Reply } from './classify.ts';
+export { classifyReply, type Reply } from './classify.ts';
 export {
   API_PATH,
   ApiConfigError,
@@ -16,7 +16,6 @@ export {
   type LeasingtakerClientOptions,
   type RetryInfo,
   type SendOptions,
-  type SendResult,
   type TokenSource,
 } from './client.ts';
 export { createPauseGate, type PauseGate } from './pause-gate.ts';

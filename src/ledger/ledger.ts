@@ -2,18 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { LeasingtakerEntity, Merknad, RowOutcome } from '../domain/outcome.ts';
 import type { Handling, LeasingtakerId, LeasingtakerRequest, RowProblem } from '../domain/types.ts';
 import { migrate } from './migrations.ts';
-import type {
-  FileLayout,
-  FileRecord,
-  FileStatus,
-  LedgerRow,
-  Merknad,
-  OutcomeCounts,
-  RowStatus,
-  VehicleAnswer,
-} from './types.ts';
+import type { FileLayout, FileRecord, FileStatus, LedgerRow, OutcomeCounts, RowStatus } from './types.ts';
 
 const SCHEMA_VERSION = 1;
 
@@ -96,24 +88,6 @@ export interface QueuedRow {
   /** Handed to the API before and never answered (a crash or kill): the request may have reached the register. */
   readonly maybeSentBefore: boolean;
 }
-
-export type RowOutcome =
-  | {
-      readonly kind: 'ok';
-      readonly answer: VehicleAnswer;
-      readonly alreadySo: boolean;
-      readonly attempts: number;
-    }
-  | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[]; readonly attempts: number }
-  | {
-      readonly kind: 'failed';
-      readonly httpStatus: number | null;
-      readonly code: string;
-      readonly message: string;
-      readonly attempts: number;
-      /** An attempt may have reached the API: the row stays "maybe sent" in every later run. Default false. */
-      readonly maybeSent?: boolean;
-    };
 
 /** The last accepted row of the same plate earlier in the same file, for duplicate and conflict checks. */
 export interface PreviousRow {
@@ -204,14 +178,6 @@ export class Ledger {
    */
   static openReadOnly(stateDir: string): Ledger {
     return new Ledger(new DatabaseSync(join(stateDir, 'ledger.sqlite'), { readOnly: true, timeout: 5000 }));
-  }
-
-  /** An in-memory ledger for `validate`, which records nothing durable but checks duplicates the same way. */
-  static inMemory(): Ledger {
-    const db = new DatabaseSync(':memory:');
-    db.exec(SCHEMA);
-    migrate(db);
-    return new Ledger(db);
   }
 
   close(): void {
@@ -663,7 +629,7 @@ export class Ledger {
           200,
           null,
           null,
-          JSON.stringify(outcome.answer),
+          JSON.stringify(outcome.entity),
           outcome.alreadySo ? 1 : 0,
           null,
           at,
@@ -688,7 +654,7 @@ export class Ledger {
         this.#stmts.recordOutcome.run(
           'failed',
           outcome.attempts,
-          outcome.httpStatus,
+          outcome.status ?? null,
           outcome.code,
           outcome.message,
           null,
@@ -697,7 +663,7 @@ export class Ledger {
           at,
           rowId,
         );
-        if (outcome.maybeSent === true) this.#stmts.markMaybeSent.run(rowId);
+        if (outcome.maybeReached) this.#stmts.markMaybeSent.run(rowId);
         return;
     }
   }
@@ -928,7 +894,7 @@ function toLedgerRow(row: RowRow): LedgerRow {
     httpStatus: row.http_status,
     errorCode: row.error_code,
     errorMessage: row.error_message,
-    answer: row.answer ? (JSON.parse(row.answer) as VehicleAnswer) : null,
+    answer: row.answer ? (JSON.parse(row.answer) as LeasingtakerEntity) : null,
     alreadySo: row.already_so === 1,
     merknader: row.merknader ? (JSON.parse(row.merknader) as Merknad[]) : [],
     problems: row.problems ? (JSON.parse(row.problems) as RowProblem[]) : [],

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger, type RowOutcome } from '../../src/ledger/ledger.ts';
+import type { RowOutcome } from '../../src/domain/outcome.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
 import { personRequest } from '../api/request-fixture.ts';
 
 let dir: string;
@@ -18,7 +19,7 @@ const OK: RowOutcome = {
   kind: 'ok',
   attempts: 1,
   alreadySo: false,
-  answer: {
+  entity: {
     kuid: '7000000000001',
     kjennemerke: 'CU10001',
     understellsnummer: 'WVWZZZ1KZAW000001',
@@ -104,13 +105,12 @@ describe('maybe sent', () => {
     // it in flight, and the next run leaves it pending behind a failed row of its plate.
     const failed = {
       kind: 'failed',
-      httpStatus: null,
       code: 'ECONNRESET',
       message: 'x',
       attempts: 1,
     } as const;
-    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: true });
-    await ledger.recordOutcomeBatched(b.id, { ...failed, maybeSent: false });
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeReached: true });
+    await ledger.recordOutcomeBatched(b.id, { ...failed, maybeReached: false });
     ledger.countRunForOpenRows(fileId);
     ledger.requeueFailed(fileId, 10);
     const second = ledger.claimQueued(fileId, 0, 10);
@@ -121,7 +121,7 @@ describe('maybe sent', () => {
     ]);
     ledger.leavePending(c.id, 'Venter på rad 2, som feilet');
     // The second run's attempts fail before reaching the API: the first run's "maybe" is not forgotten.
-    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: false });
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeReached: false });
     await ledger.recordOutcomeBatched(b.id, OK);
     ledger.requeueFailed(fileId, 10);
     const third = ledger.claimQueued(fileId, 0, 10);
@@ -164,9 +164,10 @@ describe('recordOutcomeBatched', () => {
       }),
       ledger.recordOutcomeBatched(c.id, {
         kind: 'failed',
-        httpStatus: 503,
+        status: 503,
         code: 'HTTP_503',
         message: 'utilgjengelig',
+        maybeReached: false,
         attempts: 3,
       }),
     ]);
