@@ -15,6 +15,7 @@ import { setMeta, usingFolder } from '../ledger/guard.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { MAYBE_SENT_INPUTS_TABLE } from '../ledger/schema.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 
@@ -173,7 +174,7 @@ function markOpenRowsMaybeSent(db: DatabaseSync, maxRuns: number): number {
  * Known by their bytes (a file corrected since is a new file). The table may be new to an older backup.
  */
 function rememberMaybeSentInputs(db: DatabaseSync, archive: string, unknown: readonly string[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS maybe_sent_inputs (sha256 TEXT PRIMARY KEY)');
+  db.exec(MAYBE_SENT_INPUTS_TABLE);
   const insert = db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)');
   for (const path of unknown) {
     try {
