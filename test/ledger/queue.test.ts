@@ -176,3 +176,52 @@ describe('recordOutcomeBatched', () => {
     expect(failed.map((row) => [row.rowNumber, row.attempts, row.errorCode])).toEqual([[4, 3, 'HTTP_503']]);
   });
 });
+
+describe('giving rows back', () => {
+  it('releases claimed rows never handed to the API as plain pending rows, not maybe sent', () => {
+    addRows(3);
+    const [a, b] = ledger.claimQueued(fileId, 0, 2);
+    if (!a || !b) throw new Error('two rows expected');
+    ledger.release([a.id, b.id]);
+    ledger.release([]);
+    expect([...statusesOnDisk().values()]).toEqual(['pending', 'pending', 'pending']);
+    expect(ledger.claimQueued(fileId, 0, 3).map((row) => row.maybeSentBefore)).toEqual([false, false, false]);
+  });
+
+  it('does not release a row that already has its outcome', async () => {
+    addRows(1);
+    const [a] = ledger.claimQueued(fileId, 0, 1);
+    if (!a) throw new Error('a row expected');
+    await ledger.recordOutcomeBatched(a.id, OK);
+    ledger.release([a.id]);
+    expect(statusesOnDisk().get(2)).toBe('ok');
+  });
+
+  it('leaves a row pending with the reason a person reads', () => {
+    addRows(1);
+    const [a] = ledger.claimQueued(fileId, 0, 1);
+    if (!a) throw new Error('a row expected');
+    ledger.leavePending(a.id, 'Venter på rad 9, som feilet');
+    const [row] = [...ledger.rowsWithStatus(fileId, ['pending'])];
+    expect(row).toMatchObject({ rowNumber: 2, errorMessage: 'Venter på rad 9, som feilet' });
+  });
+
+  it('counts a run for rows without an outcome, and requeues failed rows with runs left', async () => {
+    addRows(3);
+    const [a, b] = ledger.claimQueued(fileId, 0, 2);
+    if (!a || !b) throw new Error('two rows expected');
+    await ledger.recordOutcomeBatched(a.id, {
+      kind: 'failed',
+      code: 'ECONNRESET',
+      message: 'x',
+      maybeReached: false,
+      attempts: 1,
+    });
+    ledger.countRunForOpenRows(fileId); // b (sending) and row 4 (pending) have had a run; a counted its own
+    const runs = [...ledger.rowsWithStatus(fileId, ['failed', 'sending', 'pending'])].map((row) => row.runs);
+    expect(runs).toEqual([1, 1, 1]);
+    expect(ledger.requeueFailed(fileId, 1)).toBe(0); // out of runs
+    expect(ledger.requeueFailed(fileId, 2)).toBe(1);
+    expect(statusesOnDisk().get(2)).toBe('pending');
+  });
+});
