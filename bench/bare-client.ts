@@ -1,7 +1,7 @@
 // The bare loop: `node bench/bare-client.ts <bodies.jsonl> <concurrency>`, with the simulator's MASKINPORTEN_*
 // and LEASINGTAKER_API_URL in the environment, as for `leasingtaker run`.
 //
-// It POSTs the job's request bodies with the job's own got instance (createApiHttp from dist/api/client.js:
+// It POSTs the job's request bodies with the job's own got instance (createApiHttp from dist/api/http.js:
 // the same HTTP library, options, keep-alive agent and socket count as `run`), one token from the job's own
 // token provider, and `concurrency` requests in flight, and does nothing else: no file, no validation, no
 // ledger, no classification, no report. It prints one JSON line: rows sent, how many came back 200, and the
@@ -11,13 +11,7 @@ import { readFileSync } from 'node:fs';
 
 // From dist/, the code `leasingtaker run` runs; typed by the sources it is built from.
 const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
-const { API_PATH, createApiHttp } = (await import(
-  dist('api/client.js')
-)) as typeof import('../src/api/client.ts');
-const { withReplyLimit } = (await import(
-  dist('api/reply-limit.js')
-)) as typeof import('../src/api/reply-limit.ts');
-const { userAgent } = (await import(dist('api/user-agent.js'))) as typeof import('../src/api/user-agent.ts');
+const { createApiHttp } = (await import(dist('api/http.js'))) as typeof import('../src/api/http.ts');
 const { loadRunConfig } = (await import(dist('config.js'))) as typeof import('../src/config.ts');
 const { createTokenProvider } = (await import(
   dist('maskinporten/token-provider.js')
@@ -37,13 +31,8 @@ if (!loaded.ok) {
 }
 const { api } = loaded.config;
 const bodies = readFileSync(bodiesPath, 'utf8').split('\n').filter(Boolean);
-const url = `${api.apiUrl.replace(/\/+$/, '')}${API_PATH}`;
 // As createApiSenders sets it up for `run`.
-const { http, agent } = createApiHttp({
-  maxSockets: Math.max(concurrency, 8),
-  timeoutMs: api.timeoutMs,
-  userAgent: userAgent(),
-});
+const http = createApiHttp(api.apiUrl, { maxSockets: Math.max(concurrency, 8), timeoutMs: api.timeoutMs });
 const token = await createTokenProvider(api.maskinporten).getToken();
 
 let next = 0;
@@ -52,12 +41,11 @@ const started = performance.now();
 const worker = async (): Promise<void> => {
   while (next < bodies.length) {
     const body = bodies[next++] as string;
-    const reply = await withReplyLimit(http(url, { body, headers: { authorization: `Bearer ${token}` } }));
+    const reply = await http.post(body, { token });
     if (reply.statusCode === 200) ok++;
   }
 };
 await Promise.all(Array.from({ length: concurrency }, worker));
 const loopMs = performance.now() - started;
-agent.http.destroy();
-agent.https.destroy();
+http.close();
 process.stdout.write(`${JSON.stringify({ rows: bodies.length, ok, loopMs })}\n`);

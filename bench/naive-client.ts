@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import got from 'got';
 
 const dist = (path: string): string => new URL(`../dist/${path}`, import.meta.url).href;
-const { API_PATH } = (await import(dist('api/client.js'))) as typeof import('../src/api/client.ts');
+const { apiEndpoint } = (await import(dist('api/address.js'))) as typeof import('../src/api/address.ts');
 const { loadRunConfig } = (await import(dist('config.js'))) as typeof import('../src/config.ts');
 const { createTokenProvider } = (await import(
   dist('maskinporten/token-provider.js')
@@ -31,7 +31,7 @@ if (!bodiesPath) {
   process.exit(2);
 }
 const bodies = readFileSync(bodiesPath, 'utf8').split('\n').filter(Boolean);
-const url = `${api.apiUrl.replace(/\/+$/, '')}${API_PATH}`;
+const url = apiEndpoint(api.apiUrl);
 let ok = 0;
 const started = performance.now();
 for (const body of bodies) {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_PATH } from '../src/api/client.ts';
+import { apiEndpoint } from '../src/api/address.ts';
 import { bodiesFile, fleetFile } from './generate.ts';
 import { type Measured, median, runNode, runProgram, startSimulatorProcess } from './measure.ts';
 import { NEWMAN_VERSION, newmanFiles } from './newman.ts';
@@ -63,7 +63,7 @@ async function peerRun(
       if (result.ok !== rows) throw new Error(`naive loop (${tag}): ${result.ok} of ${rows} came back 200`);
     } else {
       const token = execFileSync(process.execPath, [NAIVE, '--token'], { env, encoding: 'utf8' }).trim();
-      const url = `${(sim.env.LEASINGTAKER_API_URL ?? '').replace(/\/+$/, '')}${API_PATH}`;
+      const url = apiEndpoint(sim.env.LEASINGTAKER_API_URL ?? '');
       const lines = readFileSync(bodies, 'utf8').split('\n').filter(Boolean);
       const files = newmanFiles(dir, lines, url);
       // Exit 0 only when every iteration's test (status 200) passed.

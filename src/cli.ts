@@ -1,6 +1,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { LedgerAction } from './commands/ledger.ts';
 import { NORWEGIAN_TITLES, norwegianError } from './commands/norwegian-help.ts';
+import { describeDefault, describeRange, plainText, SETTINGS, type SettingKey } from './settings.ts';
 import { version } from './version.ts';
 
 // Each command imports its modules when it runs: `--help` must not pay for exceljs, got and pino.
@@ -11,20 +12,44 @@ const positiveInteger = (value: string): number => {
   return parsed;
 };
 
+/** The flags the settings table gives run, watch and doctor, in the table's order. */
+const RUN_FLAGS = (Object.keys(SETTINGS) as SettingKey[]).filter((key) => 'flag' in SETTINGS[key]);
+
+/**
+ * The flag of a setting, its help saying what the table says: the meaning (or the command's own words for it),
+ * the variable it overrides, the range and the default. No commander default: the variable, read later, must
+ * win over a default.
+ */
+function settingOption(key: SettingKey, description?: string): Option {
+  const setting = SETTINGS[key];
+  if (!('flag' in setting)) throw new Error(`The setting ${key} has no flag.`);
+  const range = describeRange(setting);
+  const about = [setting.env, ...(range ? [range] : []), `default ${plainText(describeDefault(setting))}`];
+  const option = new Option(
+    setting.flag,
+    `${description ?? plainText(setting.meaning)} (${about.join(', ')})`,
+  );
+  return setting.kind === 'integer' ? option.argParser(positiveInteger) : option;
+}
+
+const envFileOption = (): Option =>
+  new Option('--env-file <file>', 'read settings from this file (default: .env if present)');
+
 /** The settings flags shared by `run`, `watch` and `doctor`, which read the same configuration. */
 function withRunOptions(command: Command): Command {
-  return command
-    .option('--inbox <dir>', 'folder staff drop files in (LEASINGTAKER_INBOX, default ./inbox)')
-    .option('--reports <dir>', 'folder for result spreadsheets (LEASINGTAKER_REPORTS, default ./reports)')
-    .option('--state <dir>', 'folder for the ledger and lock (LEASINGTAKER_STATE, default ./state)')
-    .option(
-      '--archive <dir>',
-      'folder processed files are moved to (LEASINGTAKER_ARCHIVE, default ./archive)',
-    )
-    .option('--concurrency <n>', 'requests in flight (LEASINGTAKER_CONCURRENCY, default 4)', positiveInteger)
-    .option('--max-rps <n>', 'at most n requests a second (LEASINGTAKER_MAX_RPS)', positiveInteger)
-    .option('--sheet <name>', 'worksheet to read in .xlsx files (default: the first visible one)')
-    .option('--env-file <file>', 'read settings from this file (default: .env if present)');
+  for (const key of RUN_FLAGS) command.addOption(settingOption(key));
+  return command.addOption(envFileOption());
+}
+
+/** What `watch --help` says about its own settings, with the table's names and defaults. */
+function watchHelp(): string {
+  const { debounceMs, pollSeconds, retryIntervalMinutes, graceSeconds } = SETTINGS;
+  return (
+    `\nRuns once at start, then after ${debounceMs.env} (${debounceMs.default}) of quiet when files arrive (looking\n` +
+    `every ${pollSeconds.env} (${pollSeconds.default}) too, for shares that raise no events), and\n` +
+    `${retryIntervalMinutes.env} (${retryIntervalMinutes.default}) after the last run. SIGTERM: no new run; the run in progress\n` +
+    `finishes its requests in flight and its reports, then the process exits, within ${graceSeconds.env} (${graceSeconds.default}).`
+  );
 }
 
 export function buildProgram(): Command {
@@ -47,9 +72,12 @@ export function buildProgram(): Command {
     .description(
       'Sjekker flåtefiler uten å sende noe: antall rader, gyldige og ugyldige, med rad, kolonne og årsak.',
     )
-    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx)')
+    .argument('<filer...>', 'CSV- (.csv) eller Excel-filer (.xlsx, .xlsm)')
     .usage('[valg] <filer...>')
-    .option('--sheet <navn>', 'arket som skal leses i .xlsx-filer (standard: det første synlige)')
+    .option(
+      '--sheet <navn>',
+      'arket som skal leses i Excel-filer (standard: det første synlige arket som har en overskriftsrad)',
+    )
     .option('--json', 'skriv resultatet som JSON, for maskiner')
     .helpOption('-h, --help', 'vis denne hjelpen')
     .configureHelp({ styleTitle: (title) => NORWEGIAN_TITLES[title] ?? title })
@@ -78,13 +106,7 @@ export function buildProgram(): Command {
         'Stay up and run when files arrive in the inbox, and on a schedule for the retries; one run at a time.',
       ),
   )
-    .addHelpText(
-      'after',
-      '\nRuns once at start, then after LEASINGTAKER_WATCH_DEBOUNCE_MS (5000) of quiet when files arrive (looking\n' +
-        'every LEASINGTAKER_WATCH_POLL_SECONDS (60) too, for shares that raise no events), and\n' +
-        'LEASINGTAKER_RETRY_INTERVAL_MINUTES (15) after the last run. SIGTERM: no new run; the run in progress\n' +
-        'finishes its requests in flight and its reports, then the process exits, within LEASINGTAKER_GRACE_SECONDS (25).',
-    )
+    .addHelpText('after', watchHelp())
     .action(async (options: Record<string, string | number | undefined>) => {
       const { watchCommand } = await import('./commands/watch.ts');
       process.exitCode = await watchCommand(options);
@@ -111,9 +133,9 @@ export function buildProgram(): Command {
     .command('history')
     .description('Show what the ledger knows about a vehicle: every row, file, time, outcome and attempts.')
     .argument('<kjennemerke>', 'the plate, as staff write it (cu 10001, CU-10001 and CU10001 are the same)')
-    .option('--state <dir>', 'folder of the ledger (LEASINGTAKER_STATE, default ./state)')
+    .addOption(settingOption('state', 'folder of the ledger'))
     .option('--json', 'print the rows as JSON for machines')
-    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
+    .addOption(envFileOption())
     .addHelpText(
       'after',
       '\nNeeds only the state folder, no Maskinporten settings. Never shows a fødselsnummer or a name.\n' +
@@ -130,12 +152,9 @@ export function buildProgram(): Command {
       'Answer a run that refused a missing or damaged ledger: restore its backup, keep it as it is, or start afresh.',
     )
     .addArgument(new Argument('<action>', 'restore, keep or new').choices(['restore', 'keep', 'new']))
-    .option('--state <dir>', 'folder of the ledger (LEASINGTAKER_STATE, default ./state)')
-    .option(
-      '--archive <dir>',
-      'folder of the archive and the backup (LEASINGTAKER_ARCHIVE, default ./archive)',
-    )
-    .option('--env-file <file>', 'read settings from this file (default: .env if present)')
+    .addOption(settingOption('state', 'folder of the ledger'))
+    .addOption(settingOption('archive', 'folder of the archive and the backup'))
+    .addOption(envFileOption())
     .addHelpText(
       'after',
       "\n  restore  put the backup the job keeps beside the archive in the ledger's place\n" +

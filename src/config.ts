@@ -1,32 +1,37 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { apiUrlProblem } from './api/address.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
-import { isLoopbackHost } from './api/loopback.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './pipeline/api-sender.ts';
 import type { RunSettings } from './pipeline/run.ts';
+import {
+  DELEGATED_SCOPE_SUFFIX,
+  type IntegerSetting,
+  SETTINGS,
+  type SettingKey,
+  type TextSetting,
+} from './settings.ts';
 
 /**
- * Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. The folders
- * and pool settings are documented where they are declared, in `RunSettings`.
+ * Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. Each
+ * setting's variable, flag, default, range and meaning are in the one table, `SETTINGS` (settings.ts).
  */
 export interface RunConfig extends RunSettings {
-  /** LEASINGTAKER_RETENTION_DAYS, default 90: reports, archived files and ledger personal data older than this are removed. */
+  /** `SETTINGS.retentionDays`. */
   readonly retentionDays: number;
-  /** LOG_LEVEL, default `info`. */
+  /** `SETTINGS.logLevel`. */
   readonly logLevel: string;
   readonly api: ApiAccess;
-  /** LEASINGTAKER_PUSHGATEWAY_URL, LEASINGTAKER_INSTANCE, LEASINGTAKER_METRICS_FILE: see `MetricsSettings`. */
+  /** `SETTINGS.pushgatewayUrl`, `.instance`, `.metricsFile`. */
   readonly metrics: MetricsSettings;
 }
 
-export const DEFAULT_API_URL: Readonly<Record<'test' | 'prod', string>> = {
-  // Guesses from Statens vegvesen's eCoC API, which lives under the same path (see ARCHITECTURE.md).
-  test: 'https://synt.utv.vegvesen.no',
-  prod: 'https://www.vegvesen.no',
-};
-
+/**
+ * Values that override the environment, by the setting's key in `SETTINGS`: the command-line flags (commander
+ * names them so: `--max-rps` is `maxRps`), or a caller's own (`demo` sets its folders).
+ */
 export type Flags = Readonly<Record<string, string | number | boolean | undefined>>;
 
 export type ConfigResult =
@@ -46,30 +51,51 @@ export function loadEnvFile(envFile?: string): void {
   process.loadEnvFile(path);
 }
 
+type KeyOf<Kind> = { [K in SettingKey]: (typeof SETTINGS)[K] extends Kind ? K : never }[SettingKey];
+/** A setting's value: always there when the table gives a default, else perhaps not. */
+type ValueOf<K extends SettingKey, T> = (typeof SETTINGS)[K] extends { readonly default: T }
+  ? T
+  : T | undefined;
+
 /**
- * Readers of one setting each: the flag if given, else the variable, else the default. A value out of range
- * adds a problem (naming the variable) and gives the default, so that every problem is listed at once.
+ * Readers of the settings the table describes fully: the flag if given, else the variable, else the table's
+ * default. A value out of range, or not among the choices, adds a problem naming the variable and gives the
+ * default, so that every problem is listed at once.
  */
 export function settingReaders(
   env: Readonly<Record<string, string | undefined>>,
   flags: Flags,
   problems: string[],
 ): {
-  text: (flag: string, name: string, fallback: string) => string;
-  integer: (flag: string, name: string, fallback: number, min: number, max: number) => number;
+  text: <K extends KeyOf<TextSetting>>(key: K) => ValueOf<K, string>;
+  integer: <K extends KeyOf<IntegerSetting>>(key: K) => ValueOf<K, number>;
 } {
+  const given = (key: SettingKey): string | number | boolean | undefined => {
+    const value = flags[key] ?? env[SETTINGS[key].env];
+    return value === '' ? undefined : value;
+  };
   return {
-    text(flag, name, fallback) {
-      const value = flags[flag] ?? env[name];
-      return value === undefined || value === '' ? fallback : String(value);
+    text<K extends KeyOf<TextSetting>>(key: K) {
+      const setting: TextSetting = SETTINGS[key];
+      const raw = given(key);
+      if (raw === undefined) return setting.default as ValueOf<K, string>;
+      const value = String(raw);
+      if (setting.choices && !setting.choices.includes(value)) {
+        problems.push(`${setting.env} must be one of ${setting.choices.join(', ')}; it is "${value}".`);
+        return setting.default as ValueOf<K, string>;
+      }
+      return value;
     },
-    integer(flag, name, fallback, min, max) {
-      const raw = flags[flag] ?? env[name];
-      if (raw === undefined || raw === '') return fallback;
+    integer<K extends KeyOf<IntegerSetting>>(key: K) {
+      const setting: IntegerSetting = SETTINGS[key];
+      const raw = given(key);
+      if (raw === undefined) return setting.default as ValueOf<K, number>;
       const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) {
-        problems.push(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
-        return fallback;
+      if (!Number.isInteger(value) || value < setting.min || value > setting.max) {
+        problems.push(
+          `${setting.env} must be a whole number from ${setting.min} to ${setting.max}; it is "${raw}".`,
+        );
+        return setting.default as ValueOf<K, number>;
       }
       return value;
     },
@@ -90,9 +116,10 @@ export function loadRunConfig(
   const environment = maskinporten.ok ? maskinporten.settings.environment : undefined;
   const apiUrl =
     env.LEASINGTAKER_API_URL?.trim() ||
-    (environment && environment !== 'custom' ? DEFAULT_API_URL[environment] : '');
-  if (apiUrl) problems.push(...apiUrlProblems(apiUrl));
-  else if (environment === 'custom') {
+    (environment && environment !== 'custom' ? SETTINGS.apiUrl.default[environment] : '');
+  const apiUrlWrong = apiUrl ? apiUrlProblem(apiUrl) : undefined;
+  if (apiUrlWrong) problems.push(apiUrlWrong);
+  else if (!apiUrl && environment === 'custom') {
     problems.push(
       'Set LEASINGTAKER_API_URL: with a custom MASKINPORTEN_ISSUER there is no default API address.',
     );
@@ -106,30 +133,26 @@ export function loadRunConfig(
   }
 
   const ownerWeights = parseOwnerWeights(env.LEASINGTAKER_OWNER_WEIGHTS ?? '', problems);
-  const maxRps = integer('maxRps', 'LEASINGTAKER_MAX_RPS', 0, 0, 10_000);
+  const maxRps = integer('maxRps');
+  const sheet = text('sheet');
   const config = {
-    inbox: resolve(text('inbox', 'LEASINGTAKER_INBOX', './inbox')),
-    reports: resolve(text('reports', 'LEASINGTAKER_REPORTS', './reports')),
-    state: resolve(text('state', 'LEASINGTAKER_STATE', './state')),
-    archive: resolve(text('archive', 'LEASINGTAKER_ARCHIVE', './archive')),
-    concurrency: integer('concurrency', 'LEASINGTAKER_CONCURRENCY', 4, 1, 256),
-    ...(maxRps > 0 ? { maxRps } : {}),
-    maxRuns: integer('maxRuns', 'LEASINGTAKER_MAX_RUNS', 5, 1, 1000),
-    settleMs: integer('settleMs', 'LEASINGTAKER_SETTLE_MS', 1000, 0, 600_000),
-    retentionDays: integer('retentionDays', 'LEASINGTAKER_RETENTION_DAYS', 90, 1, 36_500),
-    logLevel: text('logLevel', 'LOG_LEVEL', 'info'),
+    inbox: resolve(text('inbox')),
+    reports: resolve(text('reports')),
+    state: resolve(text('state')),
+    archive: resolve(text('archive')),
+    concurrency: integer('concurrency'),
+    ...(maxRps ? { maxRps } : {}),
+    maxRuns: integer('maxRuns'),
+    settleMs: integer('settleMs'),
+    retentionDays: integer('retentionDays'),
+    logLevel: text('logLevel'),
     ownerWeights,
     metrics: readMetricsSettings(env, problems),
-    ...(typeof flags.sheet === 'string' ? { sheet: flags.sheet } : {}),
+    ...(sheet === undefined ? {} : { sheet }),
   };
-  const timeoutSeconds = integer('timeout', 'LEASINGTAKER_TIMEOUT_SECONDS', 30, 1, 600);
-  const maxAttempts = integer('maxAttempts', 'LEASINGTAKER_MAX_ATTEMPTS', 5, 1, 20);
-  const breakerThreshold = integer('breakerThreshold', 'LEASINGTAKER_BREAKER_THRESHOLD', 20, 1, 100_000);
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(config.logLevel)) {
-    problems.push(
-      `LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent; it is "${config.logLevel}".`,
-    );
-  }
+  const timeoutSeconds = integer('timeoutSeconds');
+  const maxAttempts = integer('maxAttempts');
+  const breakerThreshold = integer('breakerThreshold');
 
   if (problems.length > 0 || !maskinporten.ok) return { ok: false, problems };
   const settings: MaskinportenSettings = maskinporten.settings;
@@ -140,7 +163,8 @@ export function loadRunConfig(
       api: {
         apiUrl,
         maskinporten: settings,
-        delegatedScope: env.MASKINPORTEN_DELEGATED_SCOPE?.trim() || `${settings.scope}.delegert`,
+        delegatedScope:
+          env.MASKINPORTEN_DELEGATED_SCOPE?.trim() || `${settings.scope}${DELEGATED_SCOPE_SUFFIX}`,
         timeoutMs: timeoutSeconds * 1000,
         maxAttempts,
         concurrency: config.concurrency,
@@ -169,13 +193,4 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
     weights.set(match[1] === 'own' ? '' : (match[1] as string), weight);
   }
   return weights;
-}
-
-function apiUrlProblems(apiUrl: string): string[] {
-  if (!URL.canParse(apiUrl))
-    return [`LEASINGTAKER_API_URL must be an absolute URL such as https://www.vegvesen.no.`];
-  const url = new URL(apiUrl);
-  if (url.protocol === 'https:') return [];
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return [];
-  return ['LEASINGTAKER_API_URL must use https (plain http only for 127.0.0.1, localhost or [::1]).'];
 }

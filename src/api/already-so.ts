@@ -1,18 +1,21 @@
 import type { Merknad } from '../domain/outcome.ts';
 import type { Handling } from '../domain/types.ts';
+import { SETTINGS } from '../settings.ts';
 
 /** Per handling, the merknad codes that mean "the register is already as asked". */
 export type AlreadySoCodes = Readonly<Record<Handling, readonly string[]>>;
 
 /**
- * The one list of "already so" codes. These are the simulator's codes: the real API's list of codes is not
- * public, so the real ones are a guess until seen. `LEASINGTAKER_ALREADY_SO_CODES` replaces the list (see
- * `parseAlreadySoCodes`).
+ * The default "already so" codes, read from the settings table's default of `LEASINGTAKER_ALREADY_SO_CODES`
+ * (the simulator's codes: the real API's are not public). The variable replaces the list.
  */
-export const DEFAULT_ALREADY_SO_CODES: AlreadySoCodes = {
-  OPPRETTE: ['LEASINGTAKER_ER_ALLEREDE_REGISTRERT'],
-  AVSLUTTE: ['INGEN_AKTIV_LEASINGTAKER'],
-};
+export const DEFAULT_ALREADY_SO_CODES: AlreadySoCodes = defaultCodes();
+
+function defaultCodes(): AlreadySoCodes {
+  const parsed = parseAlreadySoCodes(SETTINGS.alreadySoCodes.default);
+  if (!parsed.ok) throw new Error(`The settings table's LEASINGTAKER_ALREADY_SO_CODES: ${parsed.reason}`);
+  return parsed.value;
+}
 
 /**
  * Whether a stop means our own earlier, unconfirmed attempt already did the change. Only asked when that attempt

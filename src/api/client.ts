@@ -1,22 +1,23 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Got, type Response } from 'got';
+import type { Response } from 'got';
 import type { RowOutcome } from '../domain/outcome.ts';
 import type { LeasingtakerRequest } from '../domain/types.ts';
+import { SETTINGS } from '../settings.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, isAlreadySo } from './already-so.ts';
 import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
 import { classifyReply } from './classify.ts';
-import { isLoopbackHost } from './loopback.ts';
+import { createApiHttp } from './http.ts';
 import { createPauseGate, type PauseGate } from './pause-gate.ts';
-import { describeBytes, ReplyTooLargeError, withReplyLimit } from './reply-limit.ts';
-import { userAgent as defaultUserAgent } from './user-agent.ts';
+import { describeBytes, ReplyTooLargeError } from './reply-limit.ts';
 
-export const API_PATH = '/ws/no/vegvesen/kjoretoy/felles/innmelding/leasingtaker';
-
-/** What the client needs from Maskinporten; `createTokenProvider` makes one. */
+/** The two things the client needs from Maskinporten; `createTokenProvider` makes one. */
 export interface TokenSource {
+  /** A valid access token; cached, and one request in flight however many callers wait. */
   getToken(): Promise<string>;
+  /**
+   * Forgets `token` if it is still the cached one (the API said 401). Comparing with the cached token means
+   * that many workers refused with the same token cause one refresh, not one each.
+   */
   invalidate(token: string): void;
 }
 
@@ -37,9 +38,9 @@ export interface LeasingtakerClientOptions {
   readonly apiUrl: string;
   /** Access tokens; `tokens.getToken()` rejecting (a MaskinportenError) rejects `send`, which aborts the run. */
   readonly tokens: TokenSource;
-  /** Time for one attempt, from sending to the whole reply, in ms. Default 30 000 (got has no timeout by default). */
+  /** Time for one attempt, from sending to the whole reply, in ms. Default `SETTINGS.timeoutSeconds`. */
   readonly timeoutMs?: number;
-  /** Attempts per request on network errors, 429, 502, 503 and 504. Default 5. A 401 adds one more. */
+  /** Attempts per request on network errors, 429, 502, 503 and 504. Default `SETTINGS.maxAttempts`. A 401 adds one more. */
   readonly maxAttempts?: number;
   /** Backoff between attempts, exponential with full jitter. Default 500 ms doubling up to 30 s. */
   readonly backoff?: BackoffSettings;
@@ -77,50 +78,6 @@ export interface LeasingtakerClient {
   close(): void;
 }
 
-/**
- * The got instance the client sends with, on keep-alive agents of its own: built once, so the per-request
- * options are only what differs between requests. Exported so that the benchmark's bare loop
- * (bench/bare-client.ts) sends with exactly the same client, options and agents.
- */
-export function createApiHttp(options: { maxSockets: number; timeoutMs: number; userAgent: string }): {
-  http: Got;
-  agent: { http: HttpAgent; https: HttpsAgent };
-} {
-  const { maxSockets } = options;
-  // Our own agents: keep-alive saves a TCP and TLS handshake per request, and a client of our own can be closed.
-  const agent = {
-    http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }),
-  };
-  const http = got.extend({
-    method: 'POST',
-    agent,
-    headers: {
-      'user-agent': options.userAgent,
-      'content-type': 'application/json',
-      accept: 'application/json',
-      // Uncompressed: the reply limit (withReplyLimit) counts bytes as got unpacks them, and got stops reporting
-      // them for a compressed reply once it passes its Content-Length. The replies are a few hundred bytes.
-      'accept-encoding': 'identity',
-    },
-    timeout: { request: options.timeoutMs },
-    // Retries are ours, not got's: got does not retry POST by default (it is not idempotent), its per-request
-    // backoff cannot pause the other workers on a 429, and a Retry-After above its maxRetryAfter cancels the
-    // retry altogether. Our loop also needs to know whether an earlier attempt may have reached the API.
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    // A redirect of a POST is not something this API does; keep it as a failure with its status.
-    followRedirect: false,
-    responseType: 'text',
-  });
-  return { http, agent };
-}
-
-/** The API address is unusable; thrown at creation, before anything is sent. */
-export class ApiConfigError extends Error {
-  override readonly name = 'ApiConfigError';
-}
-
 /** Errors that happen before a connection exists: the request cannot have reached the API. */
 const BEFORE_CONNECT: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -140,11 +97,10 @@ const RETRY_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export function createLeasingtakerClient(options: LeasingtakerClientOptions): LeasingtakerClient {
-  const url = apiEndpoint(options.apiUrl);
   const { tokens } = options;
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const timeoutMs = options.timeoutMs ?? SETTINGS.timeoutSeconds.default * 1000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? SETTINGS.maxAttempts.default);
   const backoff = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
   const maxRetryAfterMs = (options.maxRetryAfterSeconds ?? 120) * 1000;
   const gate = options.gate ?? createPauseGate(now);
@@ -152,10 +108,10 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
   const { onRetry, onReply } = options;
   const maxSockets = options.maxSockets ?? 64;
 
-  const { http, agent } = createApiHttp({
+  const http = createApiHttp(options.apiUrl, {
     maxSockets,
     timeoutMs,
-    userAgent: options.userAgent ?? defaultUserAgent(),
+    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
   });
 
   async function send(request: LeasingtakerRequest, sendOptions: SendOptions = {}): Promise<RowOutcome> {
@@ -184,13 +140,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
 
       let response: Response<string>;
       try {
-        response = await withReplyLimit(
-          http(url, {
-            body,
-            headers: { authorization: `Bearer ${token}` },
-            ...(signal === undefined ? {} : { signal }),
-          }),
-        );
+        response = await http.post(body, { token, ...(signal === undefined ? {} : { signal }) });
       } catch (error) {
         onReply?.(undefined);
         if (signal?.aborted) throw signal.reason;
@@ -297,30 +247,8 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
 
   return {
     send,
-    close() {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
+    close: () => http.close(),
   };
-}
-
-function apiEndpoint(apiUrl: string): string {
-  if (!URL.canParse(apiUrl)) {
-    throw new ApiConfigError(`LEASINGTAKER_API_URL is not an absolute URL: ${apiUrl}`);
-  }
-  const parsed = new URL(apiUrl);
-  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-    throw new ApiConfigError(
-      `LEASINGTAKER_API_URL must use https: tokens and fødselsnummer are not sent unencrypted (http is allowed only for 127.0.0.1, localhost and [::1]). Got ${parsed.origin}.`,
-    );
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ApiConfigError(`LEASINGTAKER_API_URL must be an https URL. Got ${parsed.protocol}`);
-  }
-  if (parsed.search !== '' || parsed.hash !== '') {
-    throw new ApiConfigError('LEASINGTAKER_API_URL must not have a query or fragment.');
-  }
-  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}${API_PATH}`;
 }
 
 /** Exactly the documented fields, whatever else the caller's object carries. */

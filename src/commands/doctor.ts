@@ -2,10 +2,8 @@ import { constants, existsSync, statSync } from 'node:fs';
 import { access, readdir, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import got from 'got';
-import { API_PATH } from '../api/client.ts';
-import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
-import { userAgent } from '../api/user-agent.ts';
+import { createApiHttp } from '../api/http.ts';
+import { describeBytes, ReplyTooLargeError } from '../api/reply-limit.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
 import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
@@ -168,29 +166,17 @@ async function probeApi(
   config: RunConfig,
   token: string | undefined,
 ): Promise<{ verdict: Verdict; text: string }> {
-  const base = new URL(config.api.apiUrl);
-  const url = `${base.origin}${base.pathname.replace(/\/+$/, '')}${API_PATH}`;
+  // The client's own HTTP layer, so that the probe goes out as a row would; a shorter wait, one connection.
+  const http = createApiHttp(config.api.apiUrl, {
+    maxSockets: 1,
+    timeoutMs: Math.min(config.api.timeoutMs, 15_000),
+  });
+  const { url } = http;
   let status: number;
   let body: string;
   let challenge: string | undefined;
   try {
-    const response = await withReplyLimit(
-      got.post(url, {
-        body: '{}',
-        headers: {
-          'user-agent': userAgent(),
-          'content-type': 'application/json',
-          accept: 'application/json',
-          'accept-encoding': 'identity',
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        },
-        timeout: { request: Math.min(config.api.timeoutMs, 15_000) },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        responseType: 'text',
-      }),
-    );
+    const response = await http.post('{}', token === undefined ? {} : { token });
     status = response.statusCode;
     body = response.body.slice(0, 2000);
     const header = response.headers['www-authenticate'];
@@ -208,6 +194,8 @@ async function probeApi(
       verdict: 'fail',
       text: `${url} did not answer (${typeof code === 'string' ? code : 'unknown error'}). Check LEASINGTAKER_API_URL, and the network, proxy or firewall between here and the API.`,
     };
+  } finally {
+    http.close();
   }
 
   if (token === undefined) {

@@ -1,13 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describeSettings, writeDemoKeyFile } from '../simulator/cli-settings.ts';
-import {
-  createDemoClient,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from '../simulator/index.ts';
+import { createDemoClient } from '../simulator/keys.ts';
 import { DEMO_FLEET_OWNER_ORGNR } from '../simulator/register.ts';
+import { startSimulator } from '../simulator/server.ts';
+import type { Simulator, SimulatorOptions } from '../simulator/types.ts';
 
 export interface LocalSimulator {
   readonly sim: Simulator;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ApiConfigError } from '../api/client.ts';
+import { ApiConfigError } from '../api/address.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -15,7 +15,9 @@ import { type RunHooks, type RunResult, runInbox } from '../pipeline/run.ts';
 import { RunLockedError } from '../pipeline/run-lock.ts';
 import { summarizeRun } from '../pipeline/run-summary.ts';
 import { SurroundingsError } from '../pipeline/surroundings.ts';
+import { SETTINGS } from '../settings.ts';
 import { configure, explainProblems } from './configure.ts';
+import { handleStopSignals } from './stop-signals.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */
 export async function runCommand(flags: Flags & { envFile?: string }): Promise<number> {
@@ -51,20 +53,12 @@ export async function runWithConfig(
 ): Promise<RunResult> {
   const own = new AbortController();
   const terminate = options.terminate ?? own.signal;
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      logger.warn(`${signal} again: exiting now. Rows in flight are resent as "maybe sent" next run.`);
-      process.exit(130);
-    }
-    logger.warn(`${signal}: finishing the requests in flight, then stopping.`);
-    own.abort();
-  };
-  if (!options.terminate) {
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  }
+  const stopHandling = options.terminate
+    ? () => {}
+    : handleStopSignals(logger, (signal) => {
+        logger.warn(`${signal}: finishing the requests in flight, then stopping.`);
+        own.abort();
+      });
   const started = performance.now();
   const metrics = new RunMetrics(config.metrics, config.state, logger);
   let senders: ReturnType<typeof createApiSenders> | undefined;
@@ -108,8 +102,7 @@ export async function runWithConfig(
     }
   } finally {
     senders?.close();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    stopHandling();
   }
   const durationMs = Math.round(performance.now() - started);
   const inboxFiles = await inboxFilesByOwner(config.inbox);
@@ -174,6 +167,6 @@ async function reportConfigurationProblems(problems: readonly string[], flags: F
   const metricsProblems: string[] = [];
   const settings = readMetricsSettings(process.env, metricsProblems);
   if (metricsProblems.length > 0) return;
-  const state = resolve(String(flags.state ?? (process.env.LEASINGTAKER_STATE || './state')));
+  const state = resolve(String(flags.state ?? (process.env.LEASINGTAKER_STATE || SETTINGS.state.default)));
   await new RunMetrics(settings, state, logger).finish({ exitCode: 2 });
 }

@@ -9,6 +9,7 @@ import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
 import { runWithConfig } from './run.ts';
+import { handleStopSignals } from './stop-signals.ts';
 
 /**
  * `leasingtaker watch`: the long-lived form of `run`, for a container that stays up. Runs at start, when files
@@ -68,14 +69,8 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
   const stopping = new Promise<void>((resolve) => {
     stop = resolve;
   });
-  let signals = 0;
   let grace: NodeJS.Timeout | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      logger.warn(`${signal} again: exiting now. Rows in flight are resent as "maybe sent" next run.`);
-      process.exit(130);
-    }
+  const stopHandling = handleStopSignals(logger, (signal) => {
     logger.warn(
       `${signal}: no new runs; the run in progress finishes its requests in flight, then the process exits ` +
         `(at the latest in ${config.graceSeconds} s).`,
@@ -89,9 +84,7 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
       process.exit(1);
     }, config.graceSeconds * 1000);
     stop();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  });
 
   logger.info(
     {
@@ -121,8 +114,7 @@ export async function watchCommand(flags: Flags & { envFile?: string }): Promise
   await watcher.stop();
   await server?.close();
   clearTimeout(grace);
-  process.off('SIGTERM', onSignal);
-  process.off('SIGINT', onSignal);
+  stopHandling();
   logger.info('Stopped watching.');
   return 0;
 }

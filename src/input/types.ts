@@ -1,3 +1,5 @@
+import type { FleetFileFormat } from './file-format.ts';
+
 /** One data row of a fleet file, as the user sees it. */
 export interface RawRow {
   /** The row number Excel shows for this row (the header row is 1 in a file that starts with it). */
@@ -7,8 +9,6 @@ export interface RawRow {
   /** Hidden in the workbook (filtered out, or hidden by hand): the clerk did not see it, so it is not sent. */
   readonly hidden?: boolean;
 }
-
-export type FleetFileFormat = 'csv' | 'xlsx';
 
 /** A non-blank row above the header, left out of the reading: a title, "Utarbeidet av …". */
 export interface RowAbove {

@@ -1,57 +1,48 @@
 import { isLoopbackHost } from '../api/loopback.ts';
 import { parseOrganisasjonsnummer } from '../domain/organisasjonsnummer.ts';
+import { SETTINGS } from '../settings.ts';
 
-export const TEST_ISSUER = 'https://test.maskinporten.no/';
-export const PROD_ISSUER = 'https://maskinporten.no/';
-/** A guess that follows Statens vegvesen's `svv:kjoretoy/<api>` pattern; the real name is not public. */
-export const DEFAULT_SCOPE = 'svv:kjoretoy/leasingtaker';
+export const TEST_ISSUER = SETTINGS.issuer.default.test;
+export const PROD_ISSUER = SETTINGS.issuer.default.prod;
 
 /**
- * Audience (RFC 8707 `resource`) per issuer, as Statens vegvesen asks for its other APIs (seen for eCoC). Keyed
- * by issuer, so a custom issuer (the simulator, a proxy) gets no default.
+ * Audience (RFC 8707 `resource`) per issuer. Keyed by issuer, so a custom issuer (the simulator, a proxy) gets
+ * no default.
  */
 const DEFAULT_RESOURCE: Readonly<Record<string, readonly string[]>> = {
-  [TEST_ISSUER]: ['https://www.utv.vegvesen.no'],
-  [PROD_ISSUER]: ['https://www.vegvesen.no'],
+  [TEST_ISSUER]: [SETTINGS.resource.default.test],
+  [PROD_ISSUER]: [SETTINGS.resource.default.prod],
 };
 
 export type MaskinportenEnvironment = 'test' | 'prod' | 'custom';
 
-/** Everything needed to ask Maskinporten for a token. Built from the environment by `resolveMaskinportenSettings`. */
+/**
+ * Everything needed to ask Maskinporten for a token. Built from the environment by `resolveMaskinportenSettings`;
+ * each variable is in the settings table (settings.ts).
+ */
 export interface MaskinportenSettings {
   /**
-   * `MASKINPORTEN_ENV`: `test` or `prod`. `custom` when only `MASKINPORTEN_ISSUER` is set and it is neither
-   * Maskinporten's test nor production issuer. Used in hints: a client exists in one environment only.
+   * `SETTINGS.maskinportenEnv`; `custom` when only `MASKINPORTEN_ISSUER` is set and it is neither Maskinporten's
+   * test nor production issuer. Used in hints: a client exists in one environment only.
    */
   readonly environment: MaskinportenEnvironment;
-  /**
-   * `MASKINPORTEN_ISSUER` overrides the issuer `MASKINPORTEN_ENV` picks (test `https://test.maskinporten.no/`,
-   * prod `https://maskinporten.no/`). Ends with `/`; it is the grant's `aud`, and the token endpoint is
-   * `<issuer>token`. https, or http on loopback only (the simulator).
-   */
+  /** `SETTINGS.issuer`: the grant's `aud`, compared as a string; https, or http on loopback (the simulator). */
   readonly issuer: string;
-  /** `MASKINPORTEN_CLIENT_ID` (required): the client registered in Samarbeidsportalen; the grant's `iss`. */
+  /** `SETTINGS.clientId`: the client registered in Samarbeidsportalen; the grant's `iss`. */
   readonly clientId: string;
-  /**
-   * `MASKINPORTEN_SCOPE`, default `svv:kjoretoy/leasingtaker` (a guess). Space-separated if several. A third party
-   * acting for a fleet owner likely needs `svv:kjoretoy/leasingtaker.delegert` (also a guess).
-   */
+  /** `SETTINGS.scope`, space-separated if several. */
   readonly scope: string;
-  /**
-   * `MASKINPORTEN_RESOURCE`: comma-separated audiences of the token, sent as the grant's `resource` array.
-   * Default: `https://www.utv.vegvesen.no` in test, `https://www.vegvesen.no` in prod, none for a custom issuer.
-   * Set to the empty string to send none.
-   */
+  /** `SETTINGS.resource`, sent as the grant's `resource` array; none for a custom issuer. */
   readonly resource: readonly string[];
-  /** `MASKINPORTEN_KID`: the key id registered on the client. Either this or `certFile`, not both. */
+  /** `SETTINGS.kid`. Either this or `certFile`, not both. */
   readonly kid?: string;
-  /** `MASKINPORTEN_KEY_FILE`: path of the private key (PKCS#8 or PKCS#1 PEM, or JWK JSON), mode 600. */
+  /** `SETTINGS.keyFile`: PKCS#8 or PKCS#1 PEM, or JWK JSON, mode 600. */
   readonly keyFile?: string;
-  /** `MASKINPORTEN_KEY`: the private key itself (PEM or JWK JSON), for secret stores that inject variables. */
+  /** `SETTINGS.key`, for secret stores that inject variables. */
   readonly keyPem?: string;
-  /** `MASKINPORTEN_CERT_FILE`: PEM chain of the business certificate (leaf first), sent as `x5c` instead of a kid. */
+  /** `SETTINGS.certFile`: leaf first, sent as `x5c` instead of a kid. */
   readonly certFile?: string;
-  /** `MASKINPORTEN_CONSUMER_ORG`: organisasjonsnummer of the fleet owner we act for through an Altinn delegation. */
+  /** `SETTINGS.consumerOrg`: organisasjonsnummer of the fleet owner we act for through an Altinn delegation. */
   readonly consumerOrg?: string;
 }
 
@@ -94,7 +85,7 @@ export function resolveMaskinportenSettings(
     problems.push('MASKINPORTEN_CLIENT_ID is required: the client id registered in Samarbeidsportalen.');
   }
 
-  const scope = (value('MASKINPORTEN_SCOPE') ?? DEFAULT_SCOPE).split(/\s+/).join(' ');
+  const scope = (value('MASKINPORTEN_SCOPE') ?? SETTINGS.scope.default).split(/\s+/).join(' ');
 
   let resource: readonly string[] = [];
   const rawResource = env.MASKINPORTEN_RESOURCE;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type Response } from 'got';
 import { backoffDelay } from '../api/backoff.ts';
+import type { TokenSource } from '../api/client.ts';
 import { describeBytes, ReplyTooLargeError, withReplyLimit } from '../api/reply-limit.ts';
 import { userAgent } from '../api/user-agent.ts';
 import { maskId } from '../domain/mask.ts';
@@ -18,17 +19,6 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
  * and fetch one (one fetch for all workers), which is no worse than asking every time.
  */
 export const MIN_TOKEN_LIFETIME_SECONDS = 5;
-
-/** The two things the API client needs from Maskinporten. */
-export interface TokenSource {
-  /** A valid access token; cached, and one request in flight however many callers wait. */
-  getToken(): Promise<string>;
-  /**
-   * Forgets `token` if it is still the cached one (the API said 401). Comparing with the cached token means
-   * that many workers refused with the same token cause one refresh, not one each.
-   */
-  invalidate(token: string): void;
-}
 
 export interface TokenProviderOptions {
   /** got instance for the token endpoint. Default: one with `timeoutMs` and no retries of its own. */

@@ -6,19 +6,13 @@ export const PUSH_JOB = 'leasingtaker';
 /** A push that takes longer is given up: it must never hold up the exit a scheduler waits for. */
 export const PUSH_TIMEOUT_MS = 5_000;
 
-/** Where a run's figures go; every one off unless set. */
+/** Where a run's figures go; every one off unless set. Each is in the settings table (settings.ts). */
 export interface MetricsSettings {
-  /**
-   * LEASINGTAKER_PUSHGATEWAY_URL, default none: a Prometheus Pushgateway (`http://pushgateway:9091`) that every
-   * run pushes its figures to, job `leasingtaker`, failed runs too.
-   */
+  /** `SETTINGS.pushgatewayUrl` (`http://pushgateway:9091`), without a trailing slash; job `leasingtaker`. */
   readonly pushgatewayUrl?: string;
-  /** LEASINGTAKER_INSTANCE, default none: the `instance` grouping label of the push, one per installation. */
+  /** `SETTINGS.instance`: the push's `instance` grouping label. */
   readonly instance?: string;
-  /**
-   * LEASINGTAKER_METRICS_FILE, default none: a `.prom` file in node_exporter's textfile-collector folder,
-   * rewritten atomically after every run (cron, systemd timers).
-   */
+  /** `SETTINGS.metricsFile`, rewritten atomically after every run (cron, systemd timers). */
   readonly file?: string;
 }
 

@@ -1,10 +1,10 @@
 import type { AlreadySoCodes } from '../api/already-so.ts';
-import { createLeasingtakerClient, type LeasingtakerClient } from '../api/client.ts';
+import { createLeasingtakerClient, type LeasingtakerClient, type TokenSource } from '../api/client.ts';
 import { createPauseGate } from '../api/pause-gate.ts';
 import type { RowOutcome } from '../domain/outcome.ts';
 import type { Logger } from '../log.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
-import { createTokenProvider, type TokenSource } from '../maskinporten/token-provider.ts';
+import { createTokenProvider } from '../maskinporten/token-provider.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { RowSender } from './dispatch.ts';
 import type { SenderFactory } from './run.ts';

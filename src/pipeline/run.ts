@@ -4,7 +4,7 @@ import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
-import { preloadReportWriter } from '../report/index.ts';
+import { preloadReportWriter } from '../report/load-writer.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
@@ -19,27 +19,27 @@ import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } 
 import { takeFile } from './take-file.ts';
 
 export interface RunSettings {
-  /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */
+  /** `SETTINGS.inbox` (settings.ts, the one table of settings); sub-folders named by orgnr for delegated owners. */
   readonly inbox: string;
-  /** LEASINGTAKER_REPORTS, default `./reports`: result spreadsheets, summaries and retry files. */
+  /** `SETTINGS.reports`. */
   readonly reports: string;
-  /** LEASINGTAKER_STATE, default `./state`: the ledger and the run lock. Keep it; it is the job's memory. */
+  /** `SETTINGS.state`. */
   readonly state: string;
-  /** LEASINGTAKER_ARCHIVE, default `./archive`: every input file after it is taken, kept for LEASINGTAKER_RETENTION_DAYS. */
+  /** `SETTINGS.archive`. */
   readonly archive: string;
-  /** LEASINGTAKER_CONCURRENCY, default 4: requests in flight at once, shared by all fleet owners. */
+  /** `SETTINGS.concurrency`, shared by all fleet owners. */
   readonly concurrency: number;
-  /** LEASINGTAKER_MAX_RPS, default none: at most this many requests started per second. */
+  /** `SETTINGS.maxRps`. */
   readonly maxRps?: number;
-  /** LEASINGTAKER_MAX_RUNS, default 5: runs that retry a technically failed row before it is left for a person. */
+  /** `SETTINGS.maxRuns`. */
   readonly maxRuns: number;
-  /** LEASINGTAKER_SETTLE_MS, default 1000: a file must keep its size and mtime this long to be taken. */
+  /** `SETTINGS.settleMs` (size and modification time unchanged). */
   readonly settleMs: number;
-  /** `--sheet`: the worksheet to read in .xlsx files; default the first visible one. */
+  /** `SETTINGS.sheet`. */
   readonly sheet?: string;
-  /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner ('' = our own); default 1 each. */
+  /** `SETTINGS.ownerWeights` ('' = our own); 1 each when not listed. */
   readonly ownerWeights?: ReadonlyMap<string, number>;
-  /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (retention.ts). */
+  /** `SETTINGS.retentionDays` (retention.ts). */
   readonly retentionDays?: number;
 }
 

@@ -1,12 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  API_PATH,
-  createLeasingtakerClient,
-  type LeasingtakerClient,
-  type RetryInfo,
-} from '../../src/api/client.ts';
+import { API_PATH } from '../../src/api/address.ts';
+import { createLeasingtakerClient, type LeasingtakerClient, type RetryInfo } from '../../src/api/client.ts';
 import { organisationRequest, personRequest } from './request-fixture.ts';
 
 // What goes over the wire, seen by a plain node:http server: the simulator would refuse a wrong body, but only

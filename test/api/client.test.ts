@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiConfigError } from '../../src/api/address.ts';
 import {
-  ApiConfigError,
   createLeasingtakerClient,
   type LeasingtakerClient,
   type LeasingtakerClientOptions,

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from '../../src/maskinporten/settings.ts';
 import { DEFAULT_FAULTS } from '../../src/simulator/faults.ts';
-import {
-  createDemoClient,
-  type FaultSettings,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from '../../src/simulator/index.ts';
+import { createDemoClient } from '../../src/simulator/keys.ts';
+import { startSimulator } from '../../src/simulator/server.ts';
+import type { FaultSettings, Simulator, SimulatorOptions } from '../../src/simulator/types.ts';
 
 export interface SimFixture {
   readonly sim: Simulator;

@@ -6,7 +6,7 @@ import { createWorkbookWriter, type TableColumn, writeTableSheet } from '../../s
 import { DATA_ROWS_PER_SHEET, Fitting, MAX_CELL_TEXT, xmlSafe } from '../../src/report/excel-limits.ts';
 import { openPrivateOutput } from '../../src/report/files.ts';
 import { fitNotes, predictFitting } from '../../src/report/fit-notes.ts';
-import { writeFileReports } from '../../src/report/index.ts';
+import { writeFileReports } from '../../src/report/load-writer.ts';
 import { rowSheets } from '../../src/report/row-sheets.ts';
 import { fileRecord, ledgerRow, reportInput } from './fixtures.ts';
 import { dataRows, readWorkbook, sheet } from './read-back.ts';

@@ -1,7 +1,7 @@
 // Builders for report tests: ledger rows and a ReportInput over an in-memory array, like the ledger's query.
 
 import type { FileRecord, LedgerRow, OutcomeCounts, RowStatus } from '../../src/ledger/types.ts';
-import type { ReportInput } from '../../src/report/index.ts';
+import type { ReportInput } from '../../src/report/types.ts';
 
 /**
  * A valid synthetic fødselsnummer (Skatteetaten's test persons: month + 80) for a date part `DDMMYY`, trying

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RowStatus } from '../../src/ledger/types.ts';
-import { writeFileReports } from '../../src/report/index.ts';
+import { writeFileReports } from '../../src/report/load-writer.ts';
 import { fileRecord, ledgerRow, reportInput } from './fixtures.ts';
 import { radNumbers, readCsv, readWorkbook, SHEET_NAMES, sheet } from './read-back.ts';
 

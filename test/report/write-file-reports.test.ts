@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRow } from '../../src/ledger/types.ts';
-import { writeFileReports } from '../../src/report/index.ts';
+import { writeFileReports } from '../../src/report/load-writer.ts';
 import { fileRecord, ledgerRow, reportInput, syntheticFodselsnummer } from './fixtures.ts';
 import {
   allText,

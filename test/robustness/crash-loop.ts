@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import type { CallRecord } from '../../src/simulator/index.ts';
+import type { CallRecord } from '../../src/simulator/types.ts';
 import {
   apiCalls,
   callKey,

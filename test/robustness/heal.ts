@@ -2,7 +2,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import type { CallRecord, Simulator } from '../../src/simulator/index.ts';
+import type { CallRecord, Simulator } from '../../src/simulator/types.ts';
 import {
   apiCalls,
   callKey,

@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 import {
   createInstallation,

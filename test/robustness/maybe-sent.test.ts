@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faultSettings } from '../../src/simulator/faults.ts';
-import type { FaultSettings } from '../../src/simulator/index.ts';
+import type { FaultSettings } from '../../src/simulator/types.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { simulatorQuiet } from './heal.ts';
 import { apiCalls, dropFleet, latestSummary, ledgerRows, planSingles } from './support.ts';

@@ -8,7 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { isLedgerBackup } from '../../src/ledger/backup.ts';
 import type { ReportSummary } from '../../src/report/summary.ts';
 import { createRng } from '../../src/simulator/faults.ts';
-import type { CallRecord, SimulatorOptions } from '../../src/simulator/index.ts';
+import type { CallRecord, SimulatorOptions } from '../../src/simulator/types.ts';
 import { fromDatePart } from '../domain/synthetic.ts';
 import { createTempInstallation, type InstallationPlaces } from '../support/harness.ts';
 import { type CliOptions, type CliResult, type RunningCli, startCli } from '../support/spawn-cli.ts';

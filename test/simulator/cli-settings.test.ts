@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeSettings, writeDemoKeyFile } from '../../src/simulator/cli-settings.ts';
-import { API_PATH, createDemoClient, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { API_PATH } from '../../src/simulator/constants.ts';
+import { createDemoClient } from '../../src/simulator/keys.ts';
+import { startSimulator } from '../../src/simulator/server.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 
 let sim: Simulator | undefined;
 let dir: string | undefined;

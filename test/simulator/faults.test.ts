@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, drawFault, faultSettings } from '../../src/simulator/faults.ts';
-import { createDemoClient, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { createDemoClient } from '../../src/simulator/keys.ts';
+import { startSimulator } from '../../src/simulator/server.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 import { accessToken, callApi, PERSONS } from './helpers.ts';
 
 let sim: Simulator;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { importPKCS8, type JWTHeaderParameters, SignJWT } from 'jose';
-import { API_PATH, DEFAULT_SCOPE, type Simulator } from '../../src/simulator/index.ts';
+import { API_PATH, DEFAULT_SCOPE } from '../../src/simulator/constants.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 
 export interface Signer {
   privateKeyPem: string;

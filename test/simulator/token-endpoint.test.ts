@@ -1,13 +1,10 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createDemoClient,
-  DEFAULT_SCOPE,
-  DELEGATED_SCOPE_SUFFIX,
-  type Simulator,
-  startSimulator,
-} from '../../src/simulator/index.ts';
+import { DEFAULT_SCOPE, DELEGATED_SCOPE_SUFFIX } from '../../src/simulator/constants.ts';
+import { createDemoClient } from '../../src/simulator/keys.ts';
 import { DEMO_FLEET_OWNER_ORGNR } from '../../src/simulator/register.ts';
+import { startSimulator } from '../../src/simulator/server.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 import { requestToken, signGrant } from './helpers.ts';
 
 type Demo = Awaited<ReturnType<typeof createDemoClient>>;

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClient, type Simulator, startSimulator } from '../../src/simulator/index.ts';
+import { createDemoClient } from '../../src/simulator/keys.ts';
+import { startSimulator } from '../../src/simulator/server.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 import { requestToken, signGrant } from './helpers.ts';
 
 const run = promisify(execFile);

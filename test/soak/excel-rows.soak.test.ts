@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openZipEntry, readZipDirectory, readZipEntry } from '../../src/input/zip.ts';
 import type { LedgerRow } from '../../src/ledger/types.ts';
 import { DATA_ROWS_PER_SHEET, MAX_ROWS } from '../../src/report/excel-limits.ts';
-import { writeFileReports } from '../../src/report/index.ts';
+import { writeFileReports } from '../../src/report/load-writer.ts';
 import type { ReportInput } from '../../src/report/types.ts';
 import { fileRecord, ledgerRow } from '../report/fixtures.ts';
 

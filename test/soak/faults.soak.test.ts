@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/index.ts';
+import type { Simulator } from '../../src/simulator/types.ts';
 import { expectHealed, simulatorQuiet } from '../robustness/heal.ts';
 import {
   apiCalls,

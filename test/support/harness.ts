@@ -7,7 +7,7 @@ import { runWithConfig } from '../../src/commands/run.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { RunResult } from '../../src/pipeline/run.ts';
-import type { SimulatorOptions } from '../../src/simulator/index.ts';
+import type { SimulatorOptions } from '../../src/simulator/types.ts';
 
 /** Where a test installation lives, and the simulator it sends to. */
 export interface InstallationPlaces {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadRunConfig } from '../src/config.ts';
+
+/** The least a configuration needs; the key file is only named here, not read. */
+const BASE = {
+  MASKINPORTEN_ENV: 'test',
+  MASKINPORTEN_CLIENT_ID: 'client',
+  MASKINPORTEN_KID: 'kid',
+  MASKINPORTEN_KEY_FILE: '/nowhere/key.pem',
+};
+
+describe('loadRunConfig: the API address', () => {
+  it.each([
+    ['https://www.vegvesen.no'],
+    ['https://synt.utv.vegvesen.no/'],
+    ['https://proxy.example/prefix'],
+    ['http://127.0.0.1:9'],
+    ['http://localhost:8080'],
+  ])('takes %s', (url) => {
+    expect(loadRunConfig({ ...BASE, LEASINGTAKER_API_URL: url }).ok).toBe(true);
+  });
+
+  // The client refuses these when it is made; the configuration must list them with the other problems,
+  // before anything else happens (and doctor must not probe an address `run` would refuse).
+  it.each([
+    ['http://www.vegvesen.no', /must use https/],
+    ['ftp://127.0.0.1', /must use https/],
+    ['not a url', /absolute URL/],
+    ['https://www.vegvesen.no/?env=test', /query or fragment/],
+    ['https://www.vegvesen.no/#api', /query or fragment/],
+  ])('refuses %s, saying why', (url, why) => {
+    const loaded = loadRunConfig({ ...BASE, LEASINGTAKER_API_URL: url });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.problems.join('\n')).toMatch(why);
+  });
+
+  it('defaults to the environment’s address', () => {
+    const loaded = loadRunConfig(BASE);
+    expect(loaded.ok && loaded.config.api.apiUrl).toBe('https://synt.utv.vegvesen.no');
+  });
+});
+
+describe('loadRunConfig: the worksheet', () => {
+  // README, "Fleet files": the sheet named with `--sheet` (or `LEASINGTAKER_SHEET`).
+  it('reads LEASINGTAKER_SHEET, and --sheet wins over it', () => {
+    const fromEnv = loadRunConfig({ ...BASE, LEASINGTAKER_SHEET: 'Flåte' });
+    expect(fromEnv.ok && fromEnv.config.sheet).toBe('Flåte');
+    const fromFlag = loadRunConfig({ ...BASE, LEASINGTAKER_SHEET: 'Flåte' }, { sheet: 'Biler' });
+    expect(fromFlag.ok && fromFlag.config.sheet).toBe('Biler');
+    const neither = loadRunConfig(BASE);
+    expect(neither.ok && neither.config.sheet).toBeUndefined();
+  });
+});
