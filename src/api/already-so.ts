@@ -1,6 +1,6 @@
+import type { Merknad } from '../domain/outcome.ts';
 import type { Handling } from '../domain/types.ts';
 import { SETTINGS } from '../settings.ts';
-import type { Merknad } from './classify.ts';
 
 /** Per handling, the merknad codes that mean "the register is already as asked". */
 export type AlreadySoCodes = Readonly<Record<Handling, readonly string[]>>;

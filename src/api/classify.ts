@@ -1,26 +1,5 @@
 import { maskIdNumbers } from '../domain/mask.ts';
-
-/** What the register says about the vehicle after a change. Every field is optional: the API may drop or add some. */
-export interface LeasingtakerEntity {
-  readonly kuid?: string;
-  readonly kjennemerke?: string;
-  readonly understellsnummer?: string;
-  readonly merke?: string;
-  readonly merkeKode?: string;
-  /** The API spells it `handelsebetegnelse`; we use the dictionary spelling and read both. */
-  readonly handelsbetegnelse?: string;
-  readonly forstegangRegistrertDato?: string;
-  readonly karosserifargeKode?: string;
-  readonly leasingtakerNavn?: string;
-  // The reply's `leasingtakerId` is left out on purpose: it is the fødselsnummer we sent, and a copy of it in
-  // every result would only be one more place personal data can leak from.
-}
-
-/** Why the API stopped a request; `kode` may be any code, known to us or not. */
-export interface Merknad {
-  readonly kode: string;
-  readonly beskrivelse: string;
-}
+import type { LeasingtakerEntity, Merknad } from '../domain/outcome.ts';
 
 export type Reply =
   | { readonly kind: 'ok'; readonly entity: LeasingtakerEntity }

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response } from 'got';
+import type { RowOutcome } from '../domain/outcome.ts';
 import type { LeasingtakerRequest } from '../domain/types.ts';
 import { SETTINGS } from '../settings.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, isAlreadySo } from './already-so.ts';
 import { type BackoffSettings, backoffDelay, parseRetryAfter } from './backoff.ts';
-import { classifyReply, type LeasingtakerEntity, type Merknad } from './classify.ts';
+import { classifyReply } from './classify.ts';
 import { createApiHttp } from './http.ts';
 import { createPauseGate, type PauseGate } from './pause-gate.ts';
 import { describeBytes, ReplyTooLargeError } from './reply-limit.ts';
@@ -71,37 +72,8 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
 }
 
-export type SendResult = (
-  | {
-      readonly kind: 'ok';
-      readonly entity: LeasingtakerEntity;
-      /**
-       * True when the API said "already so" and an earlier attempt (this run or an interrupted one) may have
-       * made the change. `merknader` then holds what the API said.
-       */
-      readonly alreadySo: boolean;
-      readonly merknader?: readonly Merknad[];
-    }
-  | { readonly kind: 'stopped'; readonly merknader: readonly Merknad[] }
-  | {
-      readonly kind: 'failed';
-      readonly status?: number;
-      readonly code: string;
-      readonly message: string;
-      /**
-       * Whether one of the attempts (or, with `maybeSentBefore`, an earlier run's) may have reached the API and
-       * changed the register: a reply lost after sending, a timeout, a 5xx. The caller keeps this across runs,
-       * so that a later resend's "already so" counts as done.
-       */
-      readonly maybeReached: boolean;
-    }
-) & {
-  /** Requests sent to the API for this row. */
-  readonly attempts: number;
-};
-
 export interface LeasingtakerClient {
-  send(request: LeasingtakerRequest, options?: SendOptions): Promise<SendResult>;
+  send(request: LeasingtakerRequest, options?: SendOptions): Promise<RowOutcome>;
   /** Closes the kept-alive connections. */
   close(): void;
 }
@@ -142,7 +114,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
     ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
   });
 
-  async function send(request: LeasingtakerRequest, sendOptions: SendOptions = {}): Promise<SendResult> {
+  async function send(request: LeasingtakerRequest, sendOptions: SendOptions = {}): Promise<RowOutcome> {
     try {
       return await attemptAll(request, sendOptions);
     } catch (error) {
@@ -152,7 +124,7 @@ export function createLeasingtakerClient(options: LeasingtakerClientOptions): Le
     }
   }
 
-  async function attemptAll(request: LeasingtakerRequest, sendOptions: SendOptions): Promise<SendResult> {
+  async function attemptAll(request: LeasingtakerRequest, sendOptions: SendOptions): Promise<RowOutcome> {
     const { signal } = sendOptions;
     const body = requestBody(request);
     let maybeReached = sendOptions.maybeSentBefore === true;

@@ -14,6 +14,7 @@ import { setMeta } from '../ledger/guard.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
 import { Ledger } from '../ledger/ledger.ts';
+import { MAYBE_SENT_INPUTS_TABLE } from '../ledger/schema.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 import { isArchivedInput, isDayFolder } from '../storage/archive-layout.ts';
@@ -186,7 +187,7 @@ async function rememberMaybeSentInputs(
   archive: string,
   unknown: readonly string[],
 ): Promise<void> {
-  db.exec('CREATE TABLE IF NOT EXISTS maybe_sent_inputs (sha256 TEXT PRIMARY KEY)');
+  db.exec(MAYBE_SENT_INPUTS_TABLE);
   const insert = db.prepare('INSERT OR IGNORE INTO maybe_sent_inputs (sha256) VALUES (?)');
   for (const path of unknown) {
     try {

@@ -52,9 +52,10 @@ export const MIGRATIONS: readonly AddedColumn[] = [
  */
 export function migrate(db: DatabaseSync): void {
   const has = (table: string, column: string): boolean =>
-    (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some(
-      (row) => row.name === column,
-    );
+    db
+      .prepare(`PRAGMA table_info(${table})`)
+      .all()
+      .some((row) => row.name === column);
   for (const migration of MIGRATIONS) {
     if (has(migration.table, migration.column)) continue;
     db.exec('BEGIN IMMEDIATE');

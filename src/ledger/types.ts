@@ -1,4 +1,4 @@
-import type { LeasingtakerEntity, Merknad } from '../api/classify.ts';
+import type { LeasingtakerEntity, Merknad } from '../domain/outcome.ts';
 import type { Handling, RowProblem } from '../domain/types.ts';
 
 /**
@@ -7,14 +7,7 @@ import type { Handling, RowProblem } from '../domain/types.ts';
  */
 export type RowStatus = 'pending' | 'sending' | 'ok' | 'stopped' | 'failed' | 'invalid' | 'skipped';
 
-/** Outcomes that need nobody's attention: the row reached the register's answer or needs no call. */
-export const BUSINESS_OUTCOMES: readonly RowStatus[] = ['ok', 'stopped', 'invalid', 'skipped'];
-
 export type FileStatus = 'reading' | 'sending' | 'done' | 'unreadable';
-
-export type { Merknad } from '../api/classify.ts';
-/** What the API answered for a row that went through: the vehicle data staff check in the report. */
-export type VehicleAnswer = LeasingtakerEntity;
 
 export interface FileRecord {
   readonly id: number;
@@ -67,7 +60,8 @@ export interface LedgerRow {
   readonly httpStatus: number | null;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
-  readonly answer: VehicleAnswer | null;
+  /** What the API answered for a row that went through: the vehicle data staff check in the report. */
+  readonly answer: LeasingtakerEntity | null;
   readonly alreadySo: boolean;
   readonly merknader: readonly Merknad[];
   readonly problems: readonly RowProblem[];

@@ -1,7 +1,7 @@
 import type { AlreadySoCodes } from '../api/already-so.ts';
 import { createLeasingtakerClient, type LeasingtakerClient, type TokenSource } from '../api/client.ts';
 import { createPauseGate } from '../api/pause-gate.ts';
-import type { RowOutcome } from '../ledger/ledger.ts';
+import type { RowOutcome } from '../domain/outcome.ts';
 import type { Logger } from '../log.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
 import { createTokenProvider } from '../maskinporten/token-provider.ts';
@@ -90,28 +90,14 @@ export function createApiSenders(
           const result = await client.send(request, options);
           switch (result.kind) {
             case 'ok':
-              breaker.success();
-              return {
-                kind: 'ok',
-                answer: result.entity,
-                alreadySo: result.alreadySo,
-                attempts: result.attempts,
-              };
             case 'stopped':
               breaker.success();
-              return { kind: 'stopped', merknader: result.merknader, attempts: result.attempts };
+              return result;
             case 'failed':
               // The last attempt failed too, with no retry after it: it counts like the ones before (with
               // LEASINGTAKER_MAX_ATTEMPTS=1 it is the only one).
               failedAttempt(result.status === undefined ? result.code : `HTTP ${result.status}`);
-              return {
-                kind: 'failed',
-                httpStatus: result.status ?? null,
-                code: result.code,
-                message: result.message,
-                attempts: result.attempts,
-                maybeSent: result.maybeReached,
-              };
+              return result;
           }
         },
       };

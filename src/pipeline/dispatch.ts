@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
+import type { RowOutcome } from '../domain/outcome.ts';
 import type { LeasingtakerRequest } from '../domain/types.ts';
-import type { Ledger, QueuedRow, RowOutcome } from '../ledger/ledger.ts';
+import type { Ledger, QueuedRow } from '../ledger/ledger.ts';
 
 /** What the worker pool needs of the API client. */
 export interface RowSender {

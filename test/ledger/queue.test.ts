@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Ledger, type RowOutcome } from '../../src/ledger/ledger.ts';
+import type { RowOutcome } from '../../src/domain/outcome.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
 import { personRequest } from '../support/api-requests.ts';
 
 let dir: string;
@@ -18,7 +19,7 @@ const OK: RowOutcome = {
   kind: 'ok',
   attempts: 1,
   alreadySo: false,
-  answer: {
+  entity: {
     kuid: '7000000000001',
     kjennemerke: 'CU10001',
     understellsnummer: 'WVWZZZ1KZAW000001',
@@ -104,13 +105,12 @@ describe('maybe sent', () => {
     // it in flight, and the next run leaves it pending behind a failed row of its plate.
     const failed = {
       kind: 'failed',
-      httpStatus: null,
       code: 'ECONNRESET',
       message: 'x',
       attempts: 1,
     } as const;
-    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: true });
-    await ledger.recordOutcomeBatched(b.id, { ...failed, maybeSent: false });
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeReached: true });
+    await ledger.recordOutcomeBatched(b.id, { ...failed, maybeReached: false });
     ledger.countRunForOpenRows(fileId);
     ledger.requeueFailed(fileId, 10);
     const second = ledger.claimQueued(fileId, 0, 10);
@@ -121,7 +121,7 @@ describe('maybe sent', () => {
     ]);
     ledger.leavePending(c.id, 'Venter på rad 2, som feilet');
     // The second run's attempts fail before reaching the API: the first run's "maybe" is not forgotten.
-    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeSent: false });
+    await ledger.recordOutcomeBatched(a.id, { ...failed, maybeReached: false });
     await ledger.recordOutcomeBatched(b.id, OK);
     ledger.requeueFailed(fileId, 10);
     const third = ledger.claimQueued(fileId, 0, 10);
@@ -164,14 +164,64 @@ describe('recordOutcomeBatched', () => {
       }),
       ledger.recordOutcomeBatched(c.id, {
         kind: 'failed',
-        httpStatus: 503,
+        status: 503,
         code: 'HTTP_503',
         message: 'utilgjengelig',
+        maybeReached: false,
         attempts: 3,
       }),
     ]);
     expect([...statusesOnDisk().values()]).toEqual(['ok', 'stopped', 'failed']);
     const failed = [...ledger.rowsWithStatus(fileId, ['failed'])];
     expect(failed.map((row) => [row.rowNumber, row.attempts, row.errorCode])).toEqual([[4, 3, 'HTTP_503']]);
+  });
+});
+
+describe('giving rows back', () => {
+  it('releases claimed rows never handed to the API as plain pending rows, not maybe sent', () => {
+    addRows(3);
+    const [a, b] = ledger.claimQueued(fileId, 0, 2);
+    if (!a || !b) throw new Error('two rows expected');
+    ledger.release([a.id, b.id]);
+    ledger.release([]);
+    expect([...statusesOnDisk().values()]).toEqual(['pending', 'pending', 'pending']);
+    expect(ledger.claimQueued(fileId, 0, 3).map((row) => row.maybeSentBefore)).toEqual([false, false, false]);
+  });
+
+  it('does not release a row that already has its outcome', async () => {
+    addRows(1);
+    const [a] = ledger.claimQueued(fileId, 0, 1);
+    if (!a) throw new Error('a row expected');
+    await ledger.recordOutcomeBatched(a.id, OK);
+    ledger.release([a.id]);
+    expect(statusesOnDisk().get(2)).toBe('ok');
+  });
+
+  it('leaves a row pending with the reason a person reads', () => {
+    addRows(1);
+    const [a] = ledger.claimQueued(fileId, 0, 1);
+    if (!a) throw new Error('a row expected');
+    ledger.leavePending(a.id, 'Venter på rad 9, som feilet');
+    const [row] = [...ledger.rowsWithStatus(fileId, ['pending'])];
+    expect(row).toMatchObject({ rowNumber: 2, errorMessage: 'Venter på rad 9, som feilet' });
+  });
+
+  it('counts a run for rows without an outcome, and requeues failed rows with runs left', async () => {
+    addRows(3);
+    const [a, b] = ledger.claimQueued(fileId, 0, 2);
+    if (!a || !b) throw new Error('two rows expected');
+    await ledger.recordOutcomeBatched(a.id, {
+      kind: 'failed',
+      code: 'ECONNRESET',
+      message: 'x',
+      maybeReached: false,
+      attempts: 1,
+    });
+    ledger.countRunForOpenRows(fileId); // b (sending) and row 4 (pending) have had a run; a counted its own
+    const runs = [...ledger.rowsWithStatus(fileId, ['failed', 'sending', 'pending'])].map((row) => row.runs);
+    expect(runs).toEqual([1, 1, 1]);
+    expect(ledger.requeueFailed(fileId, 1)).toBe(0); // out of runs
+    expect(ledger.requeueFailed(fileId, 2)).toBe(1);
+    expect(statusesOnDisk().get(2)).toBe('pending');
   });
 });

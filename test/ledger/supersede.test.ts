@@ -67,3 +67,32 @@ it('closes the repeated row and the plate’s open rows after it; keeps those be
   expect(ledger.hasOlderOpenRows(newer, 1)).toBe(false);
   expect(ledger.repeatedOpenRow(newer, aPlus)).toMatchObject({ rowNumber: 2 });
 });
+
+it('hands over at most `keep` of the closed rows, and a later row of the newer file takes one over', () => {
+  const march = addFile('mars.csv');
+  for (let n = 2; n <= 5; n++) ledger.addValidRow(march, n, n % 2 === 0 ? aPlus : aMinus, []);
+  const newer = addFile('mars-2.csv');
+  const repeated = ledger.repeatedOpenRow(newer, aPlus);
+  if (!repeated) throw new Error('a repeat expected');
+  const first = ledger.addValidRow(newer, 2, aPlus, []);
+  const closed = ledger.supersede(repeated, first, 'CU45000', newer, 2);
+  expect(closed.after.map((row) => row.handling)).toEqual(['AVSLUTTE', 'OPPRETTE']);
+  expect(closed.after.every((row) => row.identityHash === ledger.identityHash(aPlus.leasingtakerId))).toBe(
+    true,
+  );
+  const later = ledger.addValidRow(newer, 3, aMinus, []);
+  const [takenOver] = closed.after;
+  if (!takenOver) throw new Error('a closed row expected');
+  ledger.repoint(takenOver.id, later);
+  expect(
+    [...ledger.rowsWithStatus(march, ['skipped'])].map((row) => [row.rowNumber, row.supersededBy?.rowNumber]),
+  ).toEqual([
+    [2, 2],
+    [3, 3],
+    [4, 2],
+    [5, 2],
+  ]);
+  expect(ledger.counts(march)).toMatchObject({ skipped: 4, superseded: 4 });
+  // Closed rows are not open any more: nothing older holds the newer file back.
+  expect(ledger.hasOlderOpenRows(newer)).toBe(false);
+});
