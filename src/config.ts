@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
 import { isLoopbackHost } from './api/loopback.ts';
+import { ownerFromLabel } from './domain/owner.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './pipeline/api-sender.ts';
@@ -166,7 +167,7 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
       );
       continue;
     }
-    weights.set(match[1] === 'own' ? '' : (match[1] as string), weight);
+    weights.set(ownerFromLabel(match[1] as string), weight);
   }
   return weights;
 }
