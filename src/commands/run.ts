@@ -31,7 +31,7 @@ export async function runCommand(flags: Flags & { envFile?: string }): Promise<n
 }
 
 export interface RunOptions {
-  /** The caller's stop signal (`watch`); without it the run handles SIGTERM and SIGINT itself. */
+  /** The caller's halt signal (`watch`); without it the run handles SIGTERM and SIGINT itself. */
   readonly terminate?: AbortSignal;
   /** Receives the run's figures once they are published (`watch` serves them on /metrics). */
   readonly onFigures?: (figures: RunFigures) => void;
@@ -39,7 +39,7 @@ export interface RunOptions {
 
 /**
  * The run, shared by `run`, `demo` and `watch`. With no `terminate` signal of the caller's, it handles SIGTERM
- * and SIGINT itself: the first stops sending (requests in flight finish and are recorded), a second exits.
+ * and SIGINT itself: the first halts sending (requests in flight finish and are recorded), a second exits.
  * Before the inbox, it checks the signing key (parses, RSA of 2048 bits or more, mode 600): a key gone bad shows
  * in the first run after, inbox empty or not. After the run: its figures published (metrics/) and the
  * "Run finished" line.
@@ -49,8 +49,8 @@ export async function runWithConfig(
   logger: Logger,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const own = new AbortController();
-  const terminate = options.terminate ?? own.signal;
+  const interrupt = new AbortController();
+  const terminate = options.terminate ?? interrupt.signal;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -59,7 +59,7 @@ export async function runWithConfig(
       process.exit(130);
     }
     logger.warn(`${signal}: finishing the requests in flight, then stopping.`);
-    own.abort();
+    interrupt.abort();
   };
   if (!options.terminate) {
     process.on('SIGTERM', onSignal);
@@ -82,7 +82,7 @@ export async function runWithConfig(
     if (error instanceof RunLockedError) {
       // Not a run: the one holding the lock publishes its own figures and line.
       logger.info(error.message);
-      return { files: [], exitCode: 0, stopReason: error.message };
+      return { files: [], exitCode: 0, haltReason: error.message };
     }
     if (
       error instanceof MaskinportenError ||
@@ -90,11 +90,11 @@ export async function runWithConfig(
       error instanceof LedgerGuardError
     ) {
       logger.error(error.message);
-      result = { files: [], exitCode: 2, stopReason: error.message };
+      result = { files: [], exitCode: 2, haltReason: error.message };
     } else if (error instanceof SurroundingsError) {
       // Before any file was taken: a folder the job can't write is configuration (exit 2, nothing sent).
       logger.error({ folder: error.folder, code: error.code }, error.message);
-      result = { files: [], exitCode: 2, stopReason: error.message };
+      result = { files: [], exitCode: 2, haltReason: error.message };
     } else {
       // Not foreseen: one line for the person reading the log, the stack only at LOG_LEVEL=debug. Exit 1, as a
       // crash would: the ledger holds what was done, and the next run goes on from there. The figures still
@@ -104,7 +104,7 @@ export async function runWithConfig(
         `The run stopped on an unexpected error: ${message}. The next run goes on where it stopped.`,
       );
       logger.debug({ err: error }, 'The error in full');
-      result = { files: [], exitCode: 1, stopReason: message };
+      result = { files: [], exitCode: 1, haltReason: message };
     }
   } finally {
     senders?.close();

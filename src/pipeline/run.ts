@@ -1,4 +1,11 @@
 import { existsSync } from 'node:fs';
+import {
+  isOwnOrganisation,
+  OWN_ORGANISATION,
+  type Owner,
+  ownerInWords,
+  ownerLogField,
+} from '../domain/owner.ts';
 import { openGuardedLedger } from '../ledger/guard.ts';
 import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -7,16 +14,16 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/index.ts';
 import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
-import { logFileResult } from './file-log.ts';
 import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
+import { RunHalt } from './halt.ts';
 import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
+import { type LanePlan, type LaneResult, type RunScope, runLane } from './lane.ts';
 import { removeLeftovers } from './leftovers.ts';
-import { type FileResult, processFile, type RunContext } from './process-file.ts';
+import type { FileResult } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
 import { acquireRunLock, RunLockedError } from './run-lock.ts';
-import { asSurroundingsError, checkWritable, isLedgerError, SurroundingsError } from './surroundings.ts';
-import { takeFile } from './take-file.ts';
+import { asSurroundingsError, checkWritable, isLedgerError } from './surroundings.ts';
 
 export interface RunSettings {
   /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */
@@ -37,8 +44,8 @@ export interface RunSettings {
   readonly settleMs: number;
   /** `--sheet`: the worksheet to read in .xlsx files; default the first visible one. */
   readonly sheet?: string;
-  /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner ('' = our own); default 1 each. */
-  readonly ownerWeights?: ReadonlyMap<string, number>;
+  /** LEASINGTAKER_OWNER_WEIGHTS: request slots per turn for each fleet owner (`own` = ours); default 1 each. */
+  readonly ownerWeights?: ReadonlyMap<Owner, number>;
   /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (retention.ts). */
   readonly retentionDays?: number;
 }
@@ -46,12 +53,15 @@ export interface RunSettings {
 /** How the run reaches the API; built by the caller from the configuration, per fleet owner. */
 export interface SenderFactory {
   /**
-   * A sender for the owner's rows. `stop` is called with a reason when the sender decides the whole run must
-   * stop sending (the circuit breaker opened).
+   * A sender for the owner's rows. It halts what it must itself, with the reason (halt.ts): the run's controller
+   * when the circuit breaker opens (the API is the same for all), the owner's when its token is refused.
    */
-  senderFor(owner: string, stop: (reason: string) => void): RowSender;
-  /** Fetches a token for the owner, so that configuration errors abort the run before any row is sent. */
-  checkAccess(owner: string): Promise<void>;
+  senderFor(
+    owner: Owner,
+    halt: { readonly run: AbortController; readonly owner: AbortController },
+  ): RowSender;
+  /** Fetches a token for the owner, so that configuration errors end the run before any row is sent. */
+  checkAccess(owner: Owner): Promise<void>;
 }
 
 export interface RunHooks {
@@ -66,18 +76,18 @@ export type ExitCode = 0 | 1 | 2;
 export interface RunResult {
   readonly files: readonly FileResult[];
   readonly exitCode: ExitCode;
-  /** Set when the run stopped early: circuit breaker, SIGTERM, authentication. */
-  readonly stopReason?: string;
-  /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
-  readonly refusedOwners?: readonly string[];
+  /** Set when the run halted early: circuit breaker, SIGTERM, authentication, a folder that failed. */
+  readonly haltReason?: string;
+  /** Fleet owners whose access Maskinporten refused. */
+  readonly refusedOwners?: readonly Owner[];
   /** Rows later runs will still send, by fleet owner, read from the ledger at the end of the run. */
-  readonly rowsWaiting?: ReadonlyMap<string, number>;
+  readonly rowsWaiting?: ReadonlyMap<Owner, number>;
 }
 
 /**
  * One run: everything waiting in the inbox, what an earlier run left unfinished, and rows due for an automatic
  * retry. Exit code 0 when every row reached a business outcome, 1 when something needs attention, 2 when the
- * configuration or authentication stopped the run before it could send.
+ * configuration or authentication halted the run before it could send.
  */
 export async function runInbox(
   settings: RunSettings,
@@ -131,6 +141,7 @@ async function openState(
   }
 }
 
+/** The run inside the lock, step by step. */
 async function runLocked(
   settings: RunSettings,
   factory: SenderFactory,
@@ -140,9 +151,51 @@ async function runLocked(
   ledger: Ledger,
   inPlay: Set<number>,
 ): Promise<RunResult> {
-  // Before anything is taken: a folder the job can't write fails every file the same way (exit 2, nothing
-  // sent). The inbox keeps the mode staff's tools need; reports and archived inputs hold personal data, so
-  // folders made for them are the owner's only (their files are 0600 too).
+  const { ready, waiting } = await prepareRun(settings, ledger, logger);
+  const lanes = planLanes(ledger, settings, ready, inPlay);
+  if (lanes.size === 0) {
+    logger.info('Nothing to do: the inbox is empty and no rows are waiting for a retry.');
+    return { files: [], exitCode: waiting ? 1 : 0 };
+  }
+  // There is work, so there will be a report: its writer loads while the first token is fetched.
+  preloadReportWriter();
+  const access = await checkAccess(factory, lanes.keys(), logger);
+  if ('refusedOwn' in access) return access.refusedOwn;
+
+  const halt = new RunHalt(logger, terminate);
+  const scope: RunScope = {
+    settings,
+    restMs: restMsFor(settings.settleMs),
+    ledger,
+    logger,
+    factory,
+    pool: new FairPool(settings.concurrency, settings.ownerWeights, createRateLimit(settings.maxRps)),
+    hooks,
+    halt,
+    terminate,
+    inPlay,
+    results: [],
+  };
+  // Owners run side by side, sharing the request slots in turn; each owner's files go one after another.
+  const laneResults = await Promise.all(
+    [...lanes].map(([owner, plan]) => runLane(scope, owner, plan, access.refused.get(owner))),
+  );
+  halt.close();
+  return runResult(scope.results, laneResults, halt, access.refused, waiting);
+}
+
+/**
+ * Before anything is taken: the folders, what a crashed run left, retention, files taken earlier that grew, and
+ * the files ready in the inbox. `waiting`: files that wait but can't be taken need a person (the run exits 1).
+ */
+async function prepareRun(
+  settings: RunSettings,
+  ledger: Ledger,
+  logger: Logger,
+): Promise<{ ready: readonly InboxFile[]; waiting: boolean }> {
+  // A folder the job can't write fails every file the same way (exit 2, nothing sent). The inbox keeps the
+  // mode staff's tools need; reports and archived inputs hold personal data, so folders made for them are the
+  // owner's only (their files are 0600 too).
   await checkWritable('inbox', settings.inbox, 0o777);
   await checkWritable('reports', settings.reports);
   await checkWritable('archive', settings.archive);
@@ -150,22 +203,20 @@ async function runLocked(
   forgetUnmovedFiles(ledger, logger);
   await removeLeftovers(settings, ledger, logger);
   await applyRetention(settings, ledger, logger);
-  const restMs = restMsFor(settings.settleMs);
-  await lookAgainAtTakenFiles(ledger, settings.archive, restMs, logger);
+  await lookAgainAtTakenFiles(ledger, settings.archive, restMsFor(settings.settleMs), logger);
   const { ready, ignored } = await findReadyFiles(settings.inbox, settings.settleMs);
-  // Files that wait but can't be taken need a person: the run exits 1 for them.
-  const waiting = logIgnored(ignored, logger);
+  return { ready, waiting: logIgnored(ignored, logger) };
+}
 
-  const resumed = ledger.unfinishedFiles().map((file) => file.id);
-  const retries = ledger.filesWithRetryableRows(settings.maxRuns).map((file) => file.id);
-  for (const id of [...resumed, ...retries]) inPlay.add(id);
-  if (ready.length === 0 && resumed.length === 0 && retries.length === 0) {
-    logger.info('Nothing to do: the inbox is empty and no rows are waiting for a retry.');
-    return { files: [], exitCode: waiting ? 1 : 0 };
-  }
-
-  const lanes = new Map<string, Lane>();
-  const laneOf = (owner: string) => {
+/** Each owner's lane: its half-read files, its inbox files, and its files with rows still open (lane.ts). */
+function planLanes(
+  ledger: Ledger,
+  settings: RunSettings,
+  ready: readonly InboxFile[],
+  inPlay: Set<number>,
+): Map<Owner, LanePlan> {
+  const lanes = new Map<Owner, LanePlan>();
+  const laneOf = (owner: Owner) => {
     let lane = lanes.get(owner);
     if (!lane) {
       lane = { unread: [], inbox: [], fileIds: [] };
@@ -173,208 +224,71 @@ async function runLocked(
     }
     return lane;
   };
-  for (const fileId of [...resumed, ...retries]) {
-    const file = ledger.file(fileId);
-    (file.status === 'reading' ? laneOf(file.owner).unread : laneOf(file.owner).fileIds).push(fileId);
+  const resumed = ledger.unfinishedFiles();
+  const retries = ledger.filesWithRetryableRows(settings.maxRuns);
+  for (const file of [...resumed, ...retries]) {
+    inPlay.add(file.id);
+    (file.status === 'reading' ? laneOf(file.owner).unread : laneOf(file.owner).fileIds).push(file.id);
   }
   for (const file of ready) laneOf(file.owner).inbox.push(file);
+  return lanes;
+}
 
-  // There is work, so there will be a report: its writer loads while the first token is fetched.
-  preloadReportWriter();
-  // A key, client id or scope that doesn't work is the same for every row: find out before taking any file.
-  // A fleet owner whose delegation is refused stops only that owner's files.
-  const refused = new Map<string, MaskinportenError>();
-  for (const owner of lanes.keys()) {
+/**
+ * A key, client id or scope that doesn't work is the same for every row: found out before any file is taken.
+ * Our own organisation refused ends the run (exit 2); a fleet owner whose delegation is refused halts only that
+ * owner's lane.
+ */
+async function checkAccess(
+  factory: SenderFactory,
+  owners: Iterable<Owner>,
+  logger: Logger,
+): Promise<{ readonly refused: ReadonlyMap<Owner, MaskinportenError> } | { readonly refusedOwn: RunResult }> {
+  const refused = new Map<Owner, MaskinportenError>();
+  for (const owner of owners) {
     try {
       await factory.checkAccess(owner);
     } catch (error) {
       if (!(error instanceof MaskinportenError)) throw error;
-      const who = owner ? `fleet owner ${owner}` : "the installation's own organisation";
       logger.error(
-        { owner: owner || undefined, kind: error.kind, oauthError: error.oauthError },
-        `${error.kind === 'oauth' ? 'Maskinporten refused access for' : 'No Maskinporten token for'} ${who}: ${error.message}`,
+        { owner: ownerLogField(owner), kind: error.kind, oauthError: error.oauthError },
+        `${error.kind === 'oauth' ? 'Maskinporten refused access for' : 'No Maskinporten token for'} ${ownerInWords(owner)}: ${error.message}`,
       );
-      if (owner === '') {
-        const refusal = error.kind === 'oauth' ? { refusedOwners: [''] } : {};
-        return { files: [], exitCode: 2, stopReason: error.message, ...refusal };
+      if (isOwnOrganisation(owner)) {
+        const refusal = error.kind === 'oauth' ? { refusedOwners: [OWN_ORGANISATION] } : {};
+        return { refusedOwn: { files: [], exitCode: 2, haltReason: error.message, ...refusal } };
       }
       refused.set(owner, error);
     }
   }
+  return { refused };
+}
+
+/** The run's result from its lanes': exit 2 when an owner's access was refused, 1 when anything needs a person. */
+function runResult(
+  files: readonly FileResult[],
+  lanes: readonly LaneResult[],
+  halt: RunHalt,
+  refusedBefore: ReadonlyMap<Owner, MaskinportenError>,
+  waiting: boolean,
+): RunResult {
   // Owners Maskinporten said no to (OAuth errors), for the run's last line; an unreachable Maskinporten is not one.
-  const refusedOwners = new Set(
-    [...refused].filter(([, error]) => error.kind === 'oauth').map(([owner]) => owner),
-  );
-
-  // Stops every lane: the circuit breaker (the API is the same for all) and SIGTERM.
-  const stopAll = new AbortController();
-  let stopReason: string | undefined;
-  const stop = (reason: string) => {
-    if (stopAll.signal.aborted) return;
-    stopReason = reason;
-    logger.warn(`Sending stopped: ${reason}`);
-    stopAll.abort();
-  };
-  const onTerminate = () =>
-    stop('Kjøringen ble avbrutt (SIGTERM). Rader som ikke ble sendt, sendes ved neste kjøring.');
-  terminate.addEventListener('abort', onTerminate, { once: true });
-  if (terminate.aborted) onTerminate();
-
-  const pool = new FairPool(settings.concurrency, settings.ownerWeights);
-  const rateLimit = createRateLimit(settings.maxRps);
-  const results: FileResult[] = [];
-  let authRefused = refused.size > 0;
-  let attention = waiting;
-  // A folder that is full or can't be written ends the run: every file after would fail the same way.
-  let surroundings: SurroundingsError | undefined;
-  const stopForSurroundings = (error: SurroundingsError) => {
-    if (!surroundings) {
-      surroundings = error;
-      logger.error({ folder: error.folder, code: error.code }, error.message);
-      logger.debug({ err: error.cause }, 'The failure in full');
-    }
-    stop(error.notice);
-  };
-
-  const runLane = async (owner: string, lane: Lane) => {
-    // An owner whose access fails stops alone; its files keep their rows for the next run.
-    const stopOwner = new AbortController();
-    let ownerReason: string | undefined;
-    const refuse = (error: MaskinportenError) => {
-      authRefused = true;
-      if (error.kind === 'oauth') refusedOwners.add(owner);
-      ownerReason ??= `Maskinporten avviste tilgangen${owner ? ` for ${owner}` : ''}: ${error.message}`;
-      stopOwner.abort();
-    };
-    const earlier = refused.get(owner);
-    if (earlier) refuse(earlier);
-    const sender = guardAuth(factory.senderFor(owner, stop), refuse);
-    const context: RunContext = {
-      ledger,
-      logger,
-      reportsDir: settings.reports,
-      maxRuns: settings.maxRuns,
-      restMs,
-      concurrency: settings.concurrency,
-      ...(settings.sheet ? { sheet: settings.sheet } : {}),
-      sender: { send: (request, options) => pool.run(owner, () => sender.send(request, options)) },
-      rateLimit,
-      stopSending: AbortSignal.any([stopAll.signal, stopOwner.signal]),
-      stopReading: terminate,
-      stopReason: () => ownerReason ?? stopReason,
-      onRowDone: hooks.onRowDone ?? (() => {}),
-      onRowsQueued: hooks.onRowsQueued ?? (() => {}),
-      // An older file whose rows a newer one superseded gets its report written again, later in this lane.
-      onSuperseded: (fileId) => {
-        if (!lane.fileIds.includes(fileId)) lane.fileIds.push(fileId);
-      },
-    };
-    const work = async (fileId: number) => {
-      const file = ledger.file(fileId);
-      hooks.onFileStart?.(file.name);
-      inPlay.add(fileId);
-      let result: FileResult;
-      try {
-        result = await processFile(context, fileId);
-      } catch (error) {
-        // The report writer names the reports folder; a ledger that can't be written is the state folder's.
-        const failure =
-          error instanceof SurroundingsError
-            ? error
-            : isLedgerError(error)
-              ? asSurroundingsError(error, 'state', settings.state)
-              : undefined;
-        if (failure) {
-          stopForSurroundings(failure);
-          return;
-        }
-        // One file's trouble is that file's: it stays unfinished for the next run, and the others go on.
-        attention = true;
-        logger.error(
-          { file: file.name, owner: owner || undefined },
-          `${file.name} could not be finished: ${(error as Error).message}. It is taken up again by the next run.`,
-        );
-        logger.debug({ err: error }, 'The failure in full');
-        return;
-      }
-      results.push(result);
-      hooks.onFileDone?.(result);
-      logFileResult(logger, ledger, result, settings.maxRuns);
-    };
-    for (const fileId of lane.unread) {
-      if (terminate.aborted || surroundings) return;
-      await work(fileId);
-    }
-    for (const file of lane.inbox) {
-      // With the API down, files not yet taken stay in the inbox for the next run, untouched.
-      if (terminate.aborted || stopAll.signal.aborted) break;
-      let taken: Awaited<ReturnType<typeof takeFile>>;
-      try {
-        taken = await takeFile(ledger, settings, file, { restMs });
-      } catch (error) {
-        if (!(error instanceof SurroundingsError)) throw error;
-        stopForSurroundings(error);
-        return;
-      }
-      if ('fileId' in taken) await work(taken.fileId);
-      else {
-        attention ||= taken.attention;
-        logger[taken.attention ? 'error' : 'warn'](
-          { file: file.path },
-          `Left alone: ${file.path} ${taken.left}`,
-        );
-      }
-    }
-    // Grows while it is walked: files superseded by the ones above are added.
-    for (const fileId of lane.fileIds) {
-      if (terminate.aborted || surroundings) return;
-      await work(fileId);
-    }
-  };
-
-  // Owners run side by side, sharing the request slots in turn; each owner's files go one after another.
-  await Promise.all([...lanes].map(([owner, lane]) => runLane(owner, lane)));
-  terminate.removeEventListener('abort', onTerminate);
-
+  const refusedOwners = lanes.filter((lane) => lane.refused?.kind === 'oauth').map((lane) => lane.owner);
   const needsAttention =
-    attention || results.some((result) => result.status !== 'done' || result.counts.failed > 0);
-  const exitCode: ExitCode = authRefused ? 2 : needsAttention || stopAll.signal.aborted ? 1 : 0;
-  const reason = surroundings?.message ?? stopReason ?? [...refused.values()][0]?.message;
+    waiting ||
+    lanes.some((lane) => lane.attention) ||
+    files.some((result) => result.status !== 'done' || result.counts.failed > 0);
+  const exitCode: ExitCode = lanes.some((lane) => lane.refused)
+    ? 2
+    : needsAttention || halt.signal.aborted
+      ? 1
+      : 0;
+  const reason = halt.message ?? [...refusedBefore.values()][0]?.message;
   return {
-    files: results,
+    files,
     exitCode,
-    ...(reason ? { stopReason: reason } : {}),
-    ...(refusedOwners.size > 0 ? { refusedOwners: [...refusedOwners] } : {}),
-  };
-}
-
-/**
- * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the
- * ledger yet, so nothing newer can be weighed against them), then the inbox, then the files whose rows are all
- * in the ledger and some still open (interrupted, or waiting for a retry). The inbox goes before those retries
- * so that a newer file repeating their open rows (a retry file dropped early) supersedes them before they are
- * sent again; a newer row that does not repeat them waits for them (`dispatch.ts`), so order holds either way.
- */
-interface Lane {
-  readonly unread: number[];
-  readonly inbox: InboxFile[];
-  readonly fileIds: number[];
-}
-
-/** Authentication errors are configuration: they stop the run instead of failing the row. */
-function guardAuth(sender: RowSender, onAuthError: (error: MaskinportenError) => void): RowSender {
-  return {
-    async send(request, options) {
-      try {
-        return await sender.send(request, options);
-      } catch (error) {
-        if (error instanceof MaskinportenError) {
-          onAuthError(error);
-          throw new DOMException('Sending stopped', 'AbortError');
-        }
-        throw error;
-      }
-    },
+    ...(reason ? { haltReason: reason } : {}),
+    ...(refusedOwners.length > 0 ? { refusedOwners } : {}),
   };
 }
 
