@@ -81,7 +81,8 @@ export class ReadAheadWindow {
   /** The sender has taken (or passed over) the rows up to `rowId`. */
   moveCursor(rowId: number): void {
     this.#cursor = rowId;
-    if (this.#hasRoom()) wakeAll(this.#waitingForRoom);
+    // A waiting reader looks again: there may be room now, or reading may have halted meanwhile.
+    wakeAll(this.#waitingForRoom);
   }
 
   /** Resolves when the reader has added rows or is done; at once when it is done already. */
