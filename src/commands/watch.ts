@@ -4,11 +4,11 @@ import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
+import { runWithConfig } from '../pipeline/run-with-config.ts';
 import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { configure, explainProblems } from './configure.ts';
-import { runWithConfig } from './run.ts';
 
 /**
  * `leasingtaker watch`: the long-lived form of `run`, for a container that stays up. Runs at start, when files

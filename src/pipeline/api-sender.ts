@@ -8,9 +8,8 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
 import { createTokenProvider, type TokenSource } from '../maskinporten/token-provider.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
-import type { RowSender } from './dispatch.ts';
 import { AccessRefused } from './halt.ts';
-import type { SenderFactory } from './run.ts';
+import type { RowSender, SenderFactory } from './row-sender.ts';
 
 export interface ApiAccess {
   readonly apiUrl: string;

@@ -1,14 +1,13 @@
-import type { LeasingtakerRequest } from '../domain/types.ts';
 import type { Ledger, QueuedRow, RowOutcome } from '../ledger/ledger.ts';
-import type { SendLane } from './lane.ts';
-import type { ReadAheadWindow } from './read-ahead.ts';
+import type { SendLane } from './row-sender.ts';
 
-/** What the worker pool needs of the API client. */
-export interface RowSender {
-  send(
-    request: LeasingtakerRequest,
-    options: { readonly maybeSentBefore: boolean; readonly signal: AbortSignal },
-  ): Promise<RowOutcome>;
+/** The sender's side of the read-ahead window (read-ahead.ts): where the reader is, and how far the rows go. */
+export interface RowsFromReader {
+  readonly isReaderDone: boolean;
+  /** Resolves when the reader has added rows or is done. */
+  rowsToSend(): Promise<void>;
+  /** The rows up to `rowId` are taken (or passed over): the reader may read further ahead. */
+  moveCursor(rowId: number): void;
 }
 
 export interface DispatchOptions {
@@ -19,7 +18,7 @@ export interface DispatchOptions {
   /** LEASINGTAKER_MAX_RUNS: rows that have had this many runs are not sent again. Default no limit. */
   readonly maxRuns?: number;
   /** Where the reader is: how far the rows go, and whether more will come. */
-  readonly window: ReadAheadWindow;
+  readonly window: RowsFromReader;
   /** Called after each row's outcome is recorded. */
   readonly onRowDone: (outcome: RowOutcome['kind']) => void;
 }

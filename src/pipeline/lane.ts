@@ -3,13 +3,14 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import type { MaskinportenError } from '../maskinporten/errors.ts';
-import type { RowSender } from './dispatch.ts';
 import type { FairPool } from './fair-pool.ts';
 import { logFileResult } from './file-log.ts';
-import { AccessRefused, type RunHalt } from './halt.ts';
+import { AccessRefused } from './halt.ts';
 import type { InboxFile } from './inbox.ts';
 import { type FileContext, type FileResult, processFile } from './process-file.ts';
-import type { RunHooks, RunSettings, SenderFactory } from './run.ts';
+import type { SenderFactory, SendLane } from './row-sender.ts';
+import type { RunHooks, RunSettings } from './run.ts';
+import type { RunHalt } from './run-halt.ts';
 import { asSurroundingsError, isLedgerError, SurroundingsError } from './surroundings.ts';
 import { takeFile } from './take-file.ts';
 
@@ -24,15 +25,6 @@ export interface LanePlan {
   readonly unread: number[];
   readonly inbox: InboxFile[];
   readonly fileIds: number[];
-}
-
-/** How one owner's rows reach the API: a slot of the run's pool, then the owner's sender, until the lane halts. */
-export interface SendLane {
-  readonly owner: Owner;
-  readonly pool: FairPool;
-  readonly sender: RowSender;
-  /** Aborted when the run halts or this owner's lane does; its reason is the first of those (halt.ts). */
-  readonly halted: AbortSignal;
 }
 
 /** What every lane of a run shares. */

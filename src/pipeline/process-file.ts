@@ -12,9 +12,9 @@ import { layoutOf } from './file-layout.ts';
 import { growthNotice, readsAsComplete } from './growth.ts';
 import { haltNotice } from './halt.ts';
 import { ingestRows } from './ingest.ts';
-import type { SendLane } from './lane.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
 import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
+import type { SendLane } from './row-sender.ts';
 import type { RunSettings } from './run.ts';
 import { asSurroundingsError } from './surroundings.ts';
 

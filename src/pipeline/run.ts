@@ -12,16 +12,16 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { preloadReportWriter } from '../report/index.ts';
-import type { RowSender } from './dispatch.ts';
 import { FairPool } from './fair-pool.ts';
 import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
-import { RunHalt } from './halt.ts';
 import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
 import { type LanePlan, type LaneResult, type RunScope, runLane } from './lane.ts';
 import { removeLeftovers } from './leftovers.ts';
 import type { FileResult } from './process-file.ts';
 import { createRateLimit } from './rate-limit.ts';
 import { applyRetention } from './retention.ts';
+import type { SenderFactory } from './row-sender.ts';
+import { RunHalt } from './run-halt.ts';
 import { acquireRunLock, RunLockedError } from './run-lock.ts';
 import { asSurroundingsError, checkWritable, isLedgerError } from './surroundings.ts';
 
@@ -48,20 +48,6 @@ export interface RunSettings {
   readonly ownerWeights?: ReadonlyMap<Owner, number>;
   /** LEASINGTAKER_RETENTION_DAYS: reports, archived inputs and ledger personal data older than this go (retention.ts). */
   readonly retentionDays?: number;
-}
-
-/** How the run reaches the API; built by the caller from the configuration, per fleet owner. */
-export interface SenderFactory {
-  /**
-   * A sender for the owner's rows. It halts what it must itself, with the reason (halt.ts): the run's controller
-   * when the circuit breaker opens (the API is the same for all), the owner's when its token is refused.
-   */
-  senderFor(
-    owner: Owner,
-    halt: { readonly run: AbortController; readonly owner: AbortController },
-  ): RowSender;
-  /** Fetches a token for the owner, so that configuration errors end the run before any row is sent. */
-  checkAccess(owner: Owner): Promise<void>;
 }
 
 export interface RunHooks {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
-import { runWithConfig } from '../../src/commands/run.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { RunResult } from '../../src/pipeline/run.ts';
+import { runWithConfig } from '../../src/pipeline/run-with-config.ts';
 import type { SimulatorOptions } from '../../src/simulator/index.ts';
 
 /** Where a test installation lives, and the simulator it sends to. */
