@@ -5,8 +5,8 @@ import { isLoopbackHost } from './api/loopback.ts';
 import { ownerFromLabel } from './domain/owner.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
-import type { ApiAccess } from './pipeline/api-sender.ts';
 import type { RunSettings } from './pipeline/run.ts';
+import type { ApiAccess } from './sending/api-sender.ts';
 
 /**
  * Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. The folders

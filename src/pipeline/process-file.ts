@@ -7,14 +7,14 @@ import type { FileRecord, LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
-import { dispatchRows } from './dispatch.ts';
+import { dispatchRows } from '../sending/dispatch.ts';
+import { haltNotice } from '../sending/halt.ts';
+import type { SendLane } from '../sending/row-sender.ts';
 import { layoutOf } from './file-layout.ts';
 import { growthNotice, readsAsComplete } from './growth.ts';
-import { haltNotice } from './halt.ts';
 import { ingestRows } from './ingest.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
 import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
-import type { SendLane } from './row-sender.ts';
 import type { RunSettings } from './run.ts';
 import { asSurroundingsError } from './surroundings.ts';
 

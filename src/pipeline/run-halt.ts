@@ -1,5 +1,5 @@
 import type { Logger } from '../log.ts';
-import { haltNotice, SIGTERM_NOTICE } from './halt.ts';
+import { haltNotice, SIGTERM_NOTICE } from '../sending/halt.ts';
 import { SurroundingsError } from './surroundings.ts';
 
 /**

@@ -6,7 +6,7 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import { RunMetrics } from '../metrics/publish.ts';
 import type { RunFigures } from '../metrics/run-figures.ts';
-import { createApiSenders } from './api-sender.ts';
+import { createApiSenders } from '../sending/api-sender.ts';
 import { inboxFilesByOwner } from './inbox.ts';
 import { createProgress } from './progress.ts';
 import { type RunHooks, type RunResult, runInbox } from './run.ts';

@@ -1,6 +1,6 @@
 import { isOwnOrganisation, type Owner } from '../domain/owner.ts';
 import type { MaskinportenError } from '../maskinporten/errors.ts';
-import { SurroundingsError } from './surroundings.ts';
+import { SurroundingsError } from '../pipeline/surroundings.ts';
 
 /**
  * Why sending halts, carried as the reason of the signal that halts it (`controller.abort(reason)`). A run halts

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeasingtakerRequest } from '../../src/domain/types.ts';
 import { Ledger, type RowOutcome } from '../../src/ledger/ledger.ts';
-import { dispatchRows } from '../../src/pipeline/dispatch.ts';
-import { FairPool } from '../../src/pipeline/fair-pool.ts';
 import { ReadAheadWindow } from '../../src/pipeline/read-ahead.ts';
-import type { RowSender } from '../../src/pipeline/row-sender.ts';
+import { dispatchRows } from '../../src/sending/dispatch.ts';
+import { FairPool } from '../../src/sending/fair-pool.ts';
+import type { RowSender } from '../../src/sending/row-sender.ts';
 import { personRequest } from '../api/request-fixture.ts';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../src/pipeline/circuit-breaker.ts';
+import { CircuitBreaker } from '../../src/sending/circuit-breaker.ts';
 
 describe('CircuitBreaker', () => {
   it('opens on the threshold-th technical failure in a row, and says so that once', () => {

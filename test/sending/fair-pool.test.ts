@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FairPool } from '../../src/pipeline/fair-pool.ts';
+import { FairPool } from '../../src/sending/fair-pool.ts';
 
 /** Queues `count` tasks per owner at once and records the order in which they start. */
 async function startOrder(pool: FairPool, work: [owner: string, count: number][]): Promise<string[]> {
