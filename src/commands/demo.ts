@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
 import { print, printError } from '../console.ts';
 import { fleetFileFormat } from '../input/file-format.ts';
+import { runWithConfig } from '../job/run-with-config.ts';
 import { createLogger } from '../log.ts';
-import { runWithConfig } from '../pipeline/run-with-config.ts';
 import { startLocalSimulator } from './local-simulator.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadEnvFile } from '../config.ts';
+import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
 import {
   backupTime,
   LEDGER_FILE,
@@ -16,7 +17,6 @@ import { LedgerGuardError } from '../ledger/guard-error.ts';
 import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 
 export type LedgerAction = 'restore' | 'keep' | 'new';
 

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Flags } from '../config.ts';
+import { runWithConfig } from '../job/run-with-config.ts';
 import { createLogger } from '../log.ts';
 import { RunMetrics } from '../metrics/publish.ts';
 import { readMetricsSettings } from '../metrics/settings.ts';
-import { runWithConfig } from '../pipeline/run-with-config.ts';
 import { configure, explainProblems } from './configure.ts';
 
 /** `leasingtaker run`: configuration from the environment and flags, then one run of the inbox. */

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { Flags } from '../config.ts';
+import { runWithConfig } from '../job/run-with-config.ts';
 import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import type { MetricsServer, WatchMetrics } from '../metrics/watch-metrics.ts';
-import { runWithConfig } from '../pipeline/run-with-config.ts';
 import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';

@@ -1,5 +1,5 @@
 import { ownerLabel } from '../domain/owner.ts';
-import type { FileResult } from '../pipeline/process-file.ts';
+import type { FileResult } from '../job/process-file.ts';
 
 /** Row outcomes as the metrics name them; `failed` (tried, failed technically) and `pending` (not sent) apart. */
 export const ROW_OUTCOMES = ['ok', 'stopped', 'failed', 'invalid', 'skipped', 'pending'] as const;

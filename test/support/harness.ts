@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
+import type { RunResult } from '../../src/job/run.ts';
+import { runWithConfig } from '../../src/job/run-with-config.ts';
 import { createLogger } from '../../src/log.ts';
-import type { RunResult } from '../../src/pipeline/run.ts';
-import { runWithConfig } from '../../src/pipeline/run-with-config.ts';
 import type { SimulatorOptions } from '../../src/simulator/index.ts';
 
 /** Where a test installation lives, and the simulator it sends to. */

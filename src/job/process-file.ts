@@ -5,18 +5,18 @@ import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger, RowOutcome } from '../ledger/ledger.ts';
 import type { FileRecord, LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
+import { layoutOf } from '../pipeline/file-layout.ts';
+import { growthNotice, readsAsComplete } from '../pipeline/growth.ts';
+import { type GrowingRead, openGrowing, statQuietly } from '../pipeline/read-growing.ts';
+import { asSurroundingsError } from '../pipeline/surroundings.ts';
 import { type ReportPaths, writeFileReports } from '../report/index.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
 import { dispatchRows } from '../sending/dispatch.ts';
 import { haltNotice } from '../sending/halt.ts';
 import type { SendLane } from '../sending/row-sender.ts';
-import { layoutOf } from './file-layout.ts';
-import { growthNotice, readsAsComplete } from './growth.ts';
 import { ingestRows } from './ingest.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
-import { type GrowingRead, openGrowing, statQuietly } from './read-growing.ts';
 import type { RunSettings } from './run.ts';
-import { asSurroundingsError } from './surroundings.ts';
 
 /** What one file's way through the run needs: the run's settings, the owner's lane, and whom to tell. */
 export interface FileContext {

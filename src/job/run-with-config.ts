@@ -6,13 +6,13 @@ import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
 import { RunMetrics } from '../metrics/publish.ts';
 import type { RunFigures } from '../metrics/run-figures.ts';
+import { inboxFilesByOwner } from '../pipeline/inbox.ts';
+import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { createApiSenders } from '../sending/api-sender.ts';
-import { inboxFilesByOwner } from './inbox.ts';
 import { createProgress } from './progress.ts';
 import { type RunHooks, type RunResult, runInbox } from './run.ts';
 import { RunLockedError } from './run-lock.ts';
 import { summarizeRun } from './run-summary.ts';
-import { SurroundingsError } from './surroundings.ts';
 
 export interface RunOptions {
   /** The caller's halt signal (`watch`); without it the run handles SIGTERM and SIGINT itself. */

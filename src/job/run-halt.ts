@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
+import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { haltNotice, SIGTERM_NOTICE } from '../sending/halt.ts';
-import { SurroundingsError } from './surroundings.ts';
 
 /**
  * The run's scope: one controller that every lane's sending follows, and the first failure of the surroundings

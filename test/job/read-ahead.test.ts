@@ -1,7 +1,7 @@
 // The read-ahead window on its own: the reader's room, the sender's wait for rows, and every way a wait ends.
 
 import { describe, expect, it } from 'vitest';
-import { ReadAheadWindow } from '../../src/pipeline/read-ahead.ts';
+import { ReadAheadWindow } from '../../src/job/read-ahead.ts';
 
 /** A window over a reader that has put `rows.last` rows in the ledger, with controllers for both halts. */
 function windowOf(size: number) {

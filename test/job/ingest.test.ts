@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ColumnMap, findColumns } from '../../src/domain/columns.ts';
 import type { RawRow } from '../../src/input/types.ts';
+import { ingestRows } from '../../src/job/ingest.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { ingestRows } from '../../src/pipeline/ingest.ts';
 import { SEED_FNR } from '../api/request-fixture.ts';
 
 let dir: string;

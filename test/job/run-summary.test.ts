@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/pipeline/process-file.ts';
-import { type RunOutcome, summarizeRun } from '../../src/pipeline/run-summary.ts';
+import type { FileResult } from '../../src/job/process-file.ts';
+import { type RunOutcome, summarizeRun } from '../../src/job/run-summary.ts';
 
 function file(
   name: string,

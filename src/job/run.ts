@@ -11,19 +11,19 @@ import { LedgerGuardError } from '../ledger/guard-error.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
+import { lookAgainAtTakenFiles, restMsFor } from '../pipeline/growth.ts';
+import { findReadyFiles, type InboxFile, logIgnored } from '../pipeline/inbox.ts';
+import { removeLeftovers } from '../pipeline/leftovers.ts';
+import { applyRetention } from '../pipeline/retention.ts';
+import { asSurroundingsError, checkWritable, isLedgerError } from '../pipeline/surroundings.ts';
 import { preloadReportWriter } from '../report/index.ts';
 import { FairPool } from '../sending/fair-pool.ts';
 import { createRateLimit } from '../sending/rate-limit.ts';
 import type { SenderFactory } from '../sending/row-sender.ts';
-import { lookAgainAtTakenFiles, restMsFor } from './growth.ts';
-import { findReadyFiles, type InboxFile, logIgnored } from './inbox.ts';
 import { type LanePlan, type LaneResult, type RunScope, runLane } from './lane.ts';
-import { removeLeftovers } from './leftovers.ts';
 import type { FileResult } from './process-file.ts';
-import { applyRetention } from './retention.ts';
 import { RunHalt } from './run-halt.ts';
 import { acquireRunLock, RunLockedError } from './run-lock.ts';
-import { asSurroundingsError, checkWritable, isLedgerError } from './surroundings.ts';
 
 export interface RunSettings {
   /** LEASINGTAKER_INBOX, default `./inbox`: where staff drop fleet files; sub-folders named by orgnr for delegated owners. */

@@ -3,16 +3,16 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import type { MaskinportenError } from '../maskinporten/errors.ts';
+import type { InboxFile } from '../pipeline/inbox.ts';
+import { asSurroundingsError, isLedgerError, SurroundingsError } from '../pipeline/surroundings.ts';
+import { takeFile } from '../pipeline/take-file.ts';
 import type { FairPool } from '../sending/fair-pool.ts';
 import { AccessRefused } from '../sending/halt.ts';
 import type { SenderFactory, SendLane } from '../sending/row-sender.ts';
 import { logFileResult } from './file-log.ts';
-import type { InboxFile } from './inbox.ts';
 import { type FileContext, type FileResult, processFile } from './process-file.ts';
 import type { RunHooks, RunSettings } from './run.ts';
 import type { RunHalt } from './run-halt.ts';
-import { asSurroundingsError, isLedgerError, SurroundingsError } from './surroundings.ts';
-import { takeFile } from './take-file.ts';
 
 /**
  * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the
