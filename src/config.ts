@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
 import { isLoopbackHost } from './api/loopback.ts';
 import { ownerFromLabel } from './domain/owner.ts';
-import type { RunSettings } from './job/run.ts';
+import type { RunSettings } from './job/run-settings.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './sending/api-sender.ts';

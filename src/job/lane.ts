@@ -11,8 +11,16 @@ import { AccessRefused } from '../sending/halt.ts';
 import type { SenderFactory, SendLane } from '../sending/row-sender.ts';
 import { logFileResult } from './file-log.ts';
 import { type FileContext, type FileResult, processFile } from './process-file.ts';
-import type { RunHooks, RunSettings } from './run.ts';
 import type { RunHalt } from './run-halt.ts';
+import type { RunSettings } from './run-settings.ts';
+
+/** What the caller of a run hears as it goes (the progress bar, the metrics). */
+export interface RunHooks {
+  readonly onFileStart?: (name: string) => void;
+  readonly onRowsQueued?: (rows: number) => void;
+  readonly onRowDone?: (outcome: string) => void;
+  readonly onFileDone?: (result: FileResult) => void;
+}
 
 /**
  * One fleet owner's work in a run, in this order: files a run left half read (their unread rows are not in the

@@ -16,7 +16,7 @@ import { haltNotice } from '../sending/halt.ts';
 import type { SendLane } from '../sending/row-sender.ts';
 import { ingestRows } from './ingest.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
-import type { RunSettings } from './run.ts';
+import type { RunSettings } from './run-settings.ts';
 
 /** What one file's way through the run needs: the run's settings, the owner's lane, and whom to tell. */
 export interface FileContext {

@@ -9,8 +9,9 @@ import type { RunFigures } from '../metrics/run-figures.ts';
 import { inboxFilesByOwner } from '../pipeline/inbox.ts';
 import { SurroundingsError } from '../pipeline/surroundings.ts';
 import { createApiSenders } from '../sending/api-sender.ts';
+import type { RunHooks } from './lane.ts';
 import { createProgress } from './progress.ts';
-import { type RunHooks, type RunResult, runInbox } from './run.ts';
+import { type RunResult, runInbox } from './run.ts';
 import { RunLockedError } from './run-lock.ts';
 import { summarizeRun } from './run-summary.ts';
 
