@@ -1,3 +1,6 @@
+// One fleet owner's lane in a run: its files one after another, through processFile, with the lane's own halt
+// (its access refused) beside the run's, and the trouble of one file kept to that file.
+
 import { type Owner, ownerLogField } from '../domain/owner.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { FileRecord } from '../ledger/types.ts';
