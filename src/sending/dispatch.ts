@@ -114,21 +114,27 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       ledger.leavePending(row.id, heldBy);
       return;
     }
-    let outcome: RowOutcome | undefined;
-    try {
-      outcome = await lane.pool.run(lane.owner, () => {
-        // Halted while it waited for its slot: it stays unsent.
-        if (halted.aborted) return Promise.resolve(undefined);
-        unsent.delete(row.id);
-        return lane.sender.send(row.request, { maybeSentBefore: row.maybeSentBefore, signal: inFlight });
-      });
-    } catch (error) {
-      // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
-      if (halted.aborted) return;
-      throw error;
-    }
+    // The slot is held until the outcome is committed, not only while the request is out: a kill then finds
+    // at most the pool's slots of rows without their outcome (ledger.recordOutcomeBatched).
+    const outcome = await lane.pool.run(lane.owner, async () => {
+      // Halted while it waited for its slot: it stays unsent.
+      if (halted.aborted) return undefined;
+      unsent.delete(row.id);
+      let answered: RowOutcome;
+      try {
+        answered = await lane.sender.send(row.request, {
+          maybeSentBefore: row.maybeSentBefore,
+          signal: inFlight,
+        });
+      } catch (error) {
+        // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
+        if (halted.aborted) return undefined;
+        throw error;
+      }
+      await ledger.recordOutcomeBatched(row.id, answered);
+      return answered;
+    });
     if (!outcome) return;
-    await ledger.recordOutcomeBatched(row.id, outcome);
     if (outcome.kind === 'failed') held.set(row.plate, `Venter på rad ${row.rowNumber}, som feilet`);
     options.onRowDone(outcome.kind);
   };

@@ -147,6 +147,26 @@ describe('dispatchRows', () => {
     expect(statuses()).toEqual(['2:stopped', '3:stopped', '4:stopped', '5:stopped', '6:stopped']);
   });
 
+  it('holds a slot until the outcome is committed: a kill finds no more rows without one than the slots', async () => {
+    addRows(['CU10001', 'CU10002', 'CU10003']);
+    const recordedWhenSent: number[] = [];
+    const sender: RowSender = {
+      async send() {
+        recordedWhenSent.push(statuses().filter((status) => status.endsWith(':stopped')).length);
+        return STOPPED;
+      },
+    };
+    await dispatchRows({
+      ledger,
+      fileId,
+      lane: lane(sender, 1),
+      window: ReadAheadWindow.readerAlreadyDone(),
+      onRowDone: () => {},
+    });
+    // With one slot, each request starts only once the one before it is on disk.
+    expect(recordedWhenSent).toEqual([0, 1, 2]);
+  });
+
   it('holds back the later rows of a plate whose row failed, pending with the reason', async () => {
     addRows(['CU10001', 'CU10001', 'CU10002']);
     const sender = new FakeSender((plate) => (plate === 'CU10001' ? FAILED : STOPPED));
