@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiUrlProblem } from './api/address.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
+import { ownerFromLabel } from './domain/owner.ts';
+import type { RunSettings } from './job/run-settings.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
-import type { ApiAccess } from './pipeline/api-sender.ts';
-import type { RunSettings } from './pipeline/run.ts';
+import type { ApiAccess } from './sending/api-sender.ts';
 import {
   DELEGATED_SCOPE_SUFFIX,
   type IntegerSetting,
@@ -190,7 +191,7 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
       );
       continue;
     }
-    weights.set(match[1] === 'own' ? '' : (match[1] as string), weight);
+    weights.set(ownerFromLabel(match[1] as string), weight);
   }
   return weights;
 }

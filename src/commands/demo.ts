@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { loadRunConfig } from '../config.ts';
 import { print, printError } from '../console.ts';
 import { fleetFileFormat } from '../input/file-format.ts';
+import { runWithConfig } from '../job/run-with-config.ts';
 import { createLogger } from '../log.ts';
 import { startLocalSimulator } from './local-simulator.ts';
-import { runWithConfig } from './run.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 /** Marks a folder as the demo's own, so that a second demo may clear it without touching anything else. */

@@ -7,12 +7,12 @@ import { describeBytes, ReplyTooLargeError } from '../api/reply-limit.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
 import { isOwnerFolder } from '../inbox/owner-folder.ts';
+import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
 import { createTokenProvider } from '../maskinporten/token-provider.ts';
 import { checkMetrics } from '../metrics/check.ts';
-import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 import { configure } from './configure.ts';
 
 /** ✓ passed, ✗ failed (doctor exits 2), ! worth knowing but not wrong, – could not be checked. */

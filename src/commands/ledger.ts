@@ -2,6 +2,7 @@ import { type Dirent, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadEnvFile } from '../config.ts';
+import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
 import {
   backupTime,
   LEDGER_FILE,
@@ -16,7 +17,6 @@ import { inspectMemory, META_ACCEPTED, META_RUN_OPEN } from '../ledger/inspect.t
 import { Ledger } from '../ledger/ledger.ts';
 import { MAYBE_SENT_INPUTS_TABLE } from '../ledger/schema.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { acquireRunLock, RunLockedError } from '../pipeline/run-lock.ts';
 import { isArchivedInput, isDayFolder } from '../storage/archive-layout.ts';
 import { hashFile } from '../storage/hash-file.ts';
 import { SurroundingsError, usingFolder } from '../storage/surroundings.ts';

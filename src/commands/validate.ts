@@ -4,9 +4,9 @@ import { print } from '../console.ts';
 import { findColumns } from '../domain/columns.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
 import { FleetFileError } from '../input/types.ts';
+import { layoutNotes } from '../job/file-layout.ts';
+import { ingestRows } from '../job/ingest.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { layoutNotes } from '../pipeline/file-layout.ts';
-import { ingestRows } from '../pipeline/ingest.ts';
 import { hiddenRowsText } from './hidden-rows-text.ts';
 import { makeScratch, removeDeadScratch } from './validate-scratch.ts';
 

@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Flags } from '../config.ts';
+import { runWithConfig } from '../job/run-with-config.ts';
+import { handleStopSignals } from '../job/stop-signals.ts';
 import { createLogger } from '../log.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey } from '../maskinporten/keys.ts';
@@ -8,8 +10,6 @@ import { startInboxWatcher } from '../schedule/inbox-watcher.ts';
 import { loadWatchSettings } from '../schedule/watch-settings.ts';
 import { asSurroundingsError } from '../storage/surroundings.ts';
 import { configure, explainProblems } from './configure.ts';
-import { runWithConfig } from './run.ts';
-import { handleStopSignals } from './stop-signals.ts';
 
 /**
  * `leasingtaker watch`: the long-lived form of `run`, for a container that stays up. Runs at start, when files

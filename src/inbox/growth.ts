@@ -7,6 +7,7 @@
 
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { ownerLogField } from '../domain/owner.ts';
 import type { FileLook, Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { archiveHeldFile, isHeldPath } from './claim-file.ts';
@@ -77,13 +78,13 @@ export async function lookAgainAtTakenFiles(
     const verdict = judge(file.look, info, now.getTime(), restMs);
     if (verdict === 'read-again') {
       logger.info(
-        { file: file.name, owner: file.owner || undefined },
+        { file: file.name, owner: ownerLogField(file.owner) },
         `${file.name} changed after it was taken (it was still being written): reading its new rows.`,
       );
       ledger.reopenFile(file.id, file.look !== undefined);
     } else if (verdict === 'read-last-line') {
       logger.info(
-        { file: file.name, owner: file.owner || undefined },
+        { file: file.name, owner: ownerLogField(file.owner) },
         `${file.name} has been unchanged for a while: reading its last line, which has no line end.`,
       );
       ledger.reopenFile(file.id, false);

@@ -5,6 +5,7 @@
 
 import { lstat, readdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { ownerLogField } from '../domain/owner.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Logger } from '../log.ts';
 import { isArchivedNameOf, isDayFolder, isHalfCopy } from '../storage/archive-layout.ts';
@@ -143,7 +144,7 @@ async function archiveStray(
     const target = await archiveStrayHeldFile(archive, owner, name, path);
     if (target)
       logger.warn(
-        { file: name, owner: owner || undefined, archived: target },
+        { file: name, owner: ownerLogField(owner), archived: target },
         `${name} was held in the inbox, but the ledger does not know it (started afresh, or restored from an older backup): archived as ${target} without reading it; put it back in the inbox to send its rows.`,
       );
   } catch (error) {

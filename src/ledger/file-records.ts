@@ -1,5 +1,5 @@
 // The ledger's record of each fleet file: where it is, how far its runs got, its header and layout, and what the
-// last read of it saw (for a file that grows after it was taken, see pipeline/growth.ts). Rows are elsewhere
+// last read of it saw (for a file that grows after it was taken, see inbox/growth.ts). Rows are elsewhere
 // (intake.ts, queue.ts); this part touches the files table only, and `maybe_sent_inputs`, which is about files.
 
 import type { DatabaseSync } from 'node:sqlite';

@@ -170,7 +170,7 @@ export class Ledger {
     this.#files.rememberMaybeSentInput(sha256);
   }
 
-  // ---- growth of a file after it was taken (file-records.ts; see pipeline/growth.ts) ----
+  // ---- growth of a file after it was taken (file-records.ts; see inbox/growth.ts) ----
 
   /**
    * What a read of the file saw (its size and mtime, whether a last line was held back), and whether it grew

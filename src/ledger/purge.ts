@@ -1,6 +1,6 @@
 // The purge: blanking the personal fields of files finished long enough ago, while the counts, plates, statuses
 // and lessee hashes stay (history and "the same change succeeded before" still work). When to purge is decided
-// by pipeline/retention.ts; this is what a purge does to the tables.
+// by inbox/retention.ts; this is what a purge does to the tables.
 
 import type { DatabaseSync } from 'node:sqlite';
 import { num } from './row-shape.ts';

@@ -1,5 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
-import { ownerLabel, ROW_OUTCOMES, type RunFigures } from './run-figures.ts';
+import { OWN_ORGANISATION, ownerLabel } from '../domain/owner.ts';
+import { ROW_OUTCOMES, type RunFigures } from './run-figures.ts';
 
 /**
  * The last run's figures as Prometheus gauges, in a registry of their own: the same text goes to the
@@ -18,7 +19,7 @@ export function lastRunRegistry(figures: RunFigures): Registry {
   );
   // Every outcome of every owner the run saw, zeros included, and `own` when it saw none: a query over the
   // outcomes never meets a missing series.
-  const owners = figures.rows.size > 0 ? [...figures.rows.keys()] : [ownerLabel('')];
+  const owners = figures.rows.size > 0 ? [...figures.rows.keys()] : [ownerLabel(OWN_ORGANISATION)];
   for (const owner of owners) {
     const counts = figures.rows.get(owner);
     for (const outcome of ROW_OUTCOMES) rows.set({ owner, outcome }, counts?.[outcome] ?? 0);

@@ -1,11 +1,9 @@
-import type { FileResult } from '../pipeline/process-file.ts';
+import { ownerLabel } from '../domain/owner.ts';
+import type { FileResult } from '../job/process-file.ts';
 
 /** Row outcomes as the metrics name them; `failed` (tried, failed technically) and `pending` (not sent) apart. */
 export const ROW_OUTCOMES = ['ok', 'stopped', 'failed', 'invalid', 'skipped', 'pending'] as const;
 export type RowOutcomeLabel = (typeof ROW_OUTCOMES)[number];
-
-/** The `owner` label: the organisasjonsnummer of a delegated fleet owner, `own` for the installation's own. */
-export const ownerLabel = (owner: string): string => owner || 'own';
 
 /** One run's figures, as every metrics sink (Pushgateway, textfile, `watch`'s /metrics) publishes them. */
 export interface RunFigures {

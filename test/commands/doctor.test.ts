@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireRunLock } from '../../src/pipeline/run-lock.ts';
+import { acquireRunLock } from '../../src/job/run-lock.ts';
 import { createHarness, type Harness, installationEnv } from '../support/harness.ts';
 import { spawnCli } from '../support/spawn-cli.ts';
 

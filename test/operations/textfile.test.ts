@@ -96,7 +96,7 @@ describe('the metrics file for node_exporter', () => {
   });
 
   it('is left alone by a run that finds another at work: that one publishes its own', async () => {
-    const { acquireRunLock } = await import('../../src/pipeline/run-lock.ts');
+    const { acquireRunLock } = await import('../../src/job/run-lock.ts');
     mkdirSync(harness.state, { recursive: true });
     const release = await acquireRunLock(harness.state);
     try {

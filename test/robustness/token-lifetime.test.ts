@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { createTokenProvider, MIN_TOKEN_LIFETIME_SECONDS } from '../../src/maskinporten/token-provider.ts';
-import { createApiSenders } from '../../src/pipeline/api-sender.ts';
+import { createApiSenders } from '../../src/sending/api-sender.ts';
 import { createHarness, type Harness } from '../support/harness.ts';
 import { type SimFixture, startSimFixture, tokenCalls } from '../support/simulator.ts';
 

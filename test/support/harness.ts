@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach } from 'vitest';
 import { type LocalSimulator, startLocalSimulator } from '../../src/commands/local-simulator.ts';
-import { runWithConfig } from '../../src/commands/run.ts';
 import { loadRunConfig, type RunConfig } from '../../src/config.ts';
+import type { RunResult } from '../../src/job/run.ts';
+import { runWithConfig } from '../../src/job/run-with-config.ts';
 import { createLogger } from '../../src/log.ts';
-import type { RunResult } from '../../src/pipeline/run.ts';
 import type { SimulatorOptions } from '../../src/simulator/types.ts';
 import { type RunningCli, startCli } from './spawn-cli.ts';
 

@@ -6,7 +6,7 @@ import { createHarness, type Harness } from '../support/harness.ts';
 import { type RunningCli, startCli } from '../support/spawn-cli.ts';
 import { fnr } from '../support/synthetic.ts';
 
-// The two-signal rule of `run` and `watch` (commands/stop-signals.ts), on a real process: the first signal lets
+// The two-signal rule of `run` and `watch` (job/stop-signals.ts), on a real process: the first signal lets
 // the requests in flight finish, a second exits at once with 130, and the next run still loses nothing.
 
 const PERSON = fnr({ day: 23, month: 8, year: 1963, individ: 4 });

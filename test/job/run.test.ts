@@ -111,7 +111,7 @@ describe('run', () => {
     const env = { LEASINGTAKER_BREAKER_THRESHOLD: '6', LEASINGTAKER_MAX_ATTEMPTS: '2' };
     const first = await harness.run(env);
     expect(first.exitCode).toBe(1);
-    expect(first.stopReason).toMatch(/API-et/);
+    expect(first.haltReason).toMatch(/API-et/);
     const counts = first.files[0]?.counts;
     expect(counts?.rows).toBe(60);
     expect(counts?.ok).toBe(0);

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { maskIdNumbers } from '../domain/mask.ts';
 import { type Logger, setLineSink } from '../log.ts';
-import type { RunHooks } from './run.ts';
+import type { RunHooks } from './lane.ts';
 
 const LOG_EVERY_MS = 5_000;
 

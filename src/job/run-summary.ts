@@ -4,13 +4,13 @@ import type { FileResult } from './process-file.ts';
 export interface RunOutcome {
   readonly files: readonly FileResult[];
   readonly exitCode: number;
-  /** Why sending stopped early, or why the run could not start (configuration, key, Maskinporten). */
-  readonly stopReason?: string;
+  /** Why sending halted early, or why the run could not start (configuration, key, Maskinporten). */
+  readonly haltReason?: string;
   /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
   readonly refusedOwners?: readonly string[];
-  /** Rows later runs will still send, by fleet owner; unknown when the run stopped before the ledger. */
+  /** Rows later runs will still send, by fleet owner; unknown when the run halted before the ledger. */
   readonly rowsWaiting?: ReadonlyMap<string, number>;
-  /** Files left in the inbox at the end of the run (not taken: still being written, or the run stopped first). */
+  /** Files left in the inbox at the end of the run (not taken: still being written, or the run halted first). */
   readonly inboxFiles: number;
 }
 
@@ -19,7 +19,7 @@ export interface RunAttention {
   readonly accessRefused?: readonly string[];
   readonly unreadableFiles: number;
   readonly rowsGivenUp: number;
-  readonly sendingStopped?: string;
+  readonly sendingHalted?: string;
   readonly rowsWaiting: number;
   readonly inboxFiles: number;
   /** For staff rather than operations: rows the API stopped with merknader, and rows to correct. */
@@ -46,13 +46,13 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   }
   const refused = outcome.refusedOwners ?? [];
   // Exit 2 with no owner refused: the run could not start (configuration, key, Maskinporten unreachable).
-  const configuration = outcome.exitCode === 2 && refused.length === 0 ? outcome.stopReason : undefined;
+  const configuration = outcome.exitCode === 2 && refused.length === 0 ? outcome.haltReason : undefined;
   const attention: RunAttention = {
     ...(configuration ? { configuration } : {}),
     ...(refused.length > 0 ? { accessRefused: refused } : {}),
     unreadableFiles: outcome.files.filter((file) => file.status === 'unreadable').length,
     rowsGivenUp: outcome.files.reduce((sum, file) => sum + file.givenUp, 0),
-    ...(!configuration && outcome.stopReason ? { sendingStopped: outcome.stopReason } : {}),
+    ...(!configuration && outcome.haltReason ? { sendingHalted: outcome.haltReason } : {}),
     rowsWaiting: [...(outcome.rowsWaiting?.values() ?? [])].reduce((sum, n) => sum + n, 0),
     inboxFiles: outcome.inboxFiles,
     rowsStopped: totals.stopped,
@@ -68,7 +68,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   if (attention.unreadableFiles) needs.push(`${attention.unreadableFiles} file(s) could not be read`);
   if (attention.rowsGivenUp)
     needs.push(`${attention.rowsGivenUp} row(s) given up after LEASINGTAKER_MAX_RUNS`);
-  if (attention.sendingStopped) needs.push(`sending stopped: ${attention.sendingStopped}`);
+  if (attention.sendingHalted) needs.push(`sending stopped: ${attention.sendingHalted}`);
   if (attention.rowsWaiting) needs.push(`${attention.rowsWaiting} row(s) wait for the next run`);
   if (attention.inboxFiles) needs.push(`${attention.inboxFiles} file(s) wait in the inbox`);
   // An exit code above 0 always names something, even a cause this summary has no figure for.

@@ -1,5 +1,5 @@
 /**
- * Stops a run that would only burn rows against a service that is down: after `threshold` technical failures
+ * Halts a run that would only burn rows against a service that is down: after `threshold` technical failures
  * in a row (network errors, 5xx, timeouts; each attempt counts, retries included) with no success between, it
  * opens and stays open for the rest of the run. The rows not yet sent stay pending for the next run.
  */

@@ -1,40 +1,41 @@
 import { basename, join } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
+import type { RowOutcome } from '../domain/outcome.ts';
+import { isOwnOrganisation, type Owner, ownerLogField } from '../domain/owner.ts';
 import { growthNotice, readsAsComplete } from '../inbox/growth.ts';
 import { type GrowingRead, openGrowing, statQuietly } from '../inbox/read-growing.ts';
 import { type FleetFile, FleetFileError } from '../input/types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { LedgerRow } from '../ledger/types.ts';
+import type { FileRecord, LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
 import { writeFileReports } from '../report/load-writer.ts';
 import { supersedeRetryFile } from '../report/supersede.ts';
 import type { ReportPaths } from '../report/types.ts';
+import { dispatchRows } from '../sending/dispatch.ts';
+import { haltNotice } from '../sending/halt.ts';
+import type { SendLane } from '../sending/row-sender.ts';
 import { asSurroundingsError } from '../storage/surroundings.ts';
-import { dispatchRows, type RowSender } from './dispatch.ts';
 import { layoutOf } from './file-layout.ts';
 import { ingestRows } from './ingest.ts';
+import { ReadAheadWindow } from './read-ahead.ts';
+import type { RunSettings } from './run-settings.ts';
 
-/** What one run shares between the files it processes. */
-export interface RunContext {
+/** What one file's way through the run needs: the run's settings, the owner's lane, and whom to tell. */
+export interface FileContext {
   readonly ledger: Ledger;
   readonly logger: Logger;
-  readonly reportsDir: string;
-  /** LEASINGTAKER_MAX_RUNS: how many runs try a technically failed row before it is left for a person. */
-  readonly maxRuns: number;
+  readonly settings: Pick<RunSettings, 'reports' | 'maxRuns' | 'sheet'>;
   /** How long a taken file must be unchanged to count as complete (inbox/growth.ts). */
   readonly restMs: number;
-  readonly concurrency: number;
-  readonly sheet?: string;
-  /** Sends the rows of this context's fleet owner. */
-  readonly sender: RowSender;
-  readonly rateLimit: () => Promise<void>;
-  /** Aborted when sending must stop (circuit breaker, SIGTERM, the owner's access refused). */
-  readonly stopSending: AbortSignal;
-  /** Aborted on SIGTERM: stop reading too. */
-  readonly stopReading: AbortSignal;
-  /** Why sending stopped, for the report; set by whoever aborted `stopSending`. */
-  readonly stopReason: () => string | undefined;
-  readonly onRowDone: (outcome: string) => void;
+  /** The owner's way to the API; its `halted` signal says whether, and why, sending halted. */
+  readonly lane: SendLane;
+  /** Aborted on SIGTERM: reading halts too. */
+  readonly terminate: AbortSignal;
+  readonly events: FileEvents;
+}
+
+export interface FileEvents {
+  readonly onRowDone: (outcome: RowOutcome['kind']) => void;
   readonly onRowsQueued: (rows: number) => void;
   /** Told each older file whose open rows this file's rows superseded: its report is written again. */
   readonly onSuperseded?: (fileId: number) => void;
@@ -43,8 +44,7 @@ export interface RunContext {
 export interface FileResult {
   readonly fileId: number;
   readonly name: string;
-  /** The fleet owner's organisasjonsnummer, '' for the installation's own. */
-  readonly owner: string;
+  readonly owner: Owner;
   readonly status: 'done' | 'interrupted' | 'unreadable';
   readonly counts: ReturnType<Ledger['counts']>;
   /** Rows without an outcome that have had all their LEASINGTAKER_MAX_RUNS runs: a person has to look. */
@@ -62,12 +62,12 @@ const READ_AHEAD = 2_000;
  * the report. Works the same for a new file, a file a crashed run left half done, and a finished file that
  * still holds rows to retry.
  */
-export async function processFile(context: RunContext, fileId: number): Promise<FileResult> {
+export async function processFile(context: FileContext, record: FileRecord): Promise<FileResult> {
   const { ledger } = context;
-  const record = ledger.file(fileId);
+  const fileId = record.id;
   const startedAt = new Date();
   ledger.startFileRun(fileId);
-  ledger.requeueFailed(fileId, context.maxRuns);
+  ledger.requeueFailed(fileId, context.settings.maxRuns);
 
   if (record.status === 'reading') {
     let reading: GrowingRead | undefined;
@@ -79,7 +79,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       const complete = readsAsComplete(ledger.fileLook(fileId), before, Date.now(), context.restMs);
       reading = await openGrowing(record.path, before, {
         header: findColumns,
-        ...(context.sheet ? { sheet: context.sheet } : {}),
+        ...(context.settings.sheet ? { sheet: context.settings.sheet } : {}),
         complete,
       });
       const opened = reading.file;
@@ -91,7 +91,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       const growing = reading;
       return await ingestAndSend(
         context,
-        fileId,
+        record,
         { ...opened, rows: growing.rows },
         columns.columns,
         startedAt,
@@ -99,7 +99,7 @@ export async function processFile(context: RunContext, fileId: number): Promise<
           ledger.recordRead(fileId, growing.look(), growing.grew);
           if (growing.grew) {
             context.logger.info(
-              { file: record.name, owner: record.owner || undefined },
+              { file: record.name, owner: ownerLogField(record.owner) },
               `${record.name} grew while it was read (still being written): read again for its new rows.`,
             );
           }
@@ -116,82 +116,57 @@ export async function processFile(context: RunContext, fileId: number): Promise<
       // The file is marked unreadable only once its report is out: killed in between, the next run reads (and
       // refuses) it again and writes the report then.
       ledger.setFileStatus(fileId, 'reading', message);
-      const result = await finish(context, fileId, 'unreadable', startedAt);
+      const result = await writeReports(context, fileId, 'unreadable', startedAt);
       ledger.setFileStatus(fileId, 'unreadable', message);
       return result;
     } finally {
       await reading?.close();
     }
   }
-  await sendQueued(
-    context,
-    fileId,
-    () => true,
-    () => Promise.resolve(),
-  );
-  return settle(context, fileId, startedAt);
+  await sendQueued(context, fileId, ReadAheadWindow.readerAlreadyDone());
+  return closeFileRun(context, fileId, startedAt);
 }
 
 async function ingestAndSend(
-  context: RunContext,
-  fileId: number,
+  context: FileContext,
+  record: FileRecord,
   fleetFile: FleetFile,
   columns: Parameters<typeof ingestRows>[1]['columns'],
   startedAt: Date,
   onReadToEnd: () => void,
 ): Promise<FileResult> {
   const { ledger } = context;
-  const owner = ledger.file(fileId).owner;
-  let ingestDone = false;
-  let cursor = 0;
-  let notifyRows: (() => void) | undefined;
-  let notifyRoom: (() => void) | undefined;
-  const moreRows = () =>
-    new Promise<void>((resolve) => {
-      notifyRows = resolve;
-    });
-  const hasRoom = () => context.stopSending.aborted || ledger.lastRowId(fileId) - cursor < READ_AHEAD;
-  const room = async () => {
-    while (!hasRoom() && !context.stopReading.aborted) {
-      await new Promise<void>((resolve) => {
-        notifyRoom = resolve;
-      });
-    }
-  };
+  const fileId = record.id;
+  const window = new ReadAheadWindow({
+    size: READ_AHEAD,
+    lastRowId: () => ledger.lastRowId(fileId),
+    sendingHalted: context.lane.halted,
+    readingHalted: context.terminate,
+  });
 
-  const ingest = ingestRows(stopWhen(fleetFile.rows, context.stopReading), {
+  const ingest = ingestRows(haltWhen(fleetFile.rows, context.terminate), {
     ledger,
     fileId,
-    owner,
+    owner: record.owner,
     columns,
-    room,
-    ...(context.onSuperseded ? { onSuperseded: context.onSuperseded } : {}),
+    room: () => window.roomToRead(),
+    ...(context.events.onSuperseded ? { onSuperseded: context.events.onSuperseded } : {}),
     onBatch: (rows) => {
-      context.onRowsQueued(rows);
-      notifyRows?.();
+      context.events.onRowsQueued(rows);
+      window.rowsAdded();
     },
   }).finally(async () => {
-    ingestDone = true;
-    notifyRows?.();
+    window.readerDone();
     // Every row is in the ledger: the file (and an .xlsx's shared strings) goes now, not after the report.
     await fleetFile.close();
   });
-  const send = sendQueued(
-    context,
-    fileId,
-    () => ingestDone,
-    moreRows,
-    (id) => {
-      cursor = id;
-      if (hasRoom()) notifyRoom?.();
-    },
-  ).finally(() => notifyRoom?.());
+  const send = sendQueued(context, fileId, window).finally(() => window.senderDone());
 
   const [ingested, sent] = await Promise.allSettled([ingest, send]);
   if (ingested.status === 'rejected') throw ingested.reason;
   if (sent.status === 'rejected') throw sent.reason;
-  if (ingested.value === 0 && !context.stopReading.aborted) {
-    const { name } = ledger.file(fileId);
+  if (ingested.value === 0 && !context.terminate.aborted) {
+    const { name } = record;
     throw new FleetFileError(
       name,
       `"${name}" har bare overskriftsraden – ingen rader under den. Sjekk at det er riktig fil, og legg den inn på nytt med radene.`,
@@ -199,56 +174,52 @@ async function ingestAndSend(
   }
   // Every row is in the ledger: a later run resumes from the ledger without reading the file again (unless
   // the file changes: inbox/growth.ts).
-  if (!context.stopReading.aborted) {
+  if (!context.terminate.aborted) {
     onReadToEnd();
     ledger.setFileStatus(fileId, 'sending');
   }
-  return settle(context, fileId, startedAt);
+  return closeFileRun(context, fileId, startedAt);
 }
 
-function sendQueued(
-  context: RunContext,
-  fileId: number,
-  ingestDone: () => boolean,
-  moreRows: () => Promise<void>,
-  onCursor: (id: number) => void = () => {},
-): Promise<void> {
-  if (context.stopSending.aborted) return Promise.resolve();
+function sendQueued(context: FileContext, fileId: number, window: ReadAheadWindow): Promise<void> {
+  if (context.lane.halted.aborted) return Promise.resolve();
   return dispatchRows({
     ledger: context.ledger,
     fileId,
-    sender: context.sender,
-    concurrency: context.concurrency,
-    maxRuns: context.maxRuns,
-    rateLimit: context.rateLimit,
-    signal: context.stopSending,
-    ingestDone,
-    moreRows,
-    onRowDone: context.onRowDone,
-    onCursor,
+    lane: context.lane,
+    maxRuns: context.settings.maxRuns,
+    window,
+    onRowDone: context.events.onRowDone,
   });
 }
 
-/** After sending: the file is done unless the run stopped early, then its report is written either way. */
-async function settle(context: RunContext, fileId: number, startedAt: Date): Promise<FileResult> {
+/**
+ * After sending: this run's part of the file ends. The report is written either way; the file is done unless
+ * sending or reading halted.
+ */
+async function closeFileRun(context: FileContext, fileId: number, startedAt: Date): Promise<FileResult> {
   const { ledger } = context;
   ledger.countRunForOpenRows(fileId);
-  const interrupted = context.stopSending.aborted || context.stopReading.aborted;
+  const interrupted = context.lane.halted.aborted || context.terminate.aborted;
+  // The status read again, not the record's: reading the file to its end moved it from 'reading' to 'sending'.
   const done = !interrupted && ledger.file(fileId).status !== 'reading';
-  const result = await finish(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
+  const result = await writeReports(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
   // Done only once the report is out: a run killed while writing it leaves the file to the next run, which
   // writes the report (the rows all have their outcome, so nothing is sent again).
   if (done) ledger.setFileStatus(fileId, 'done');
   return result;
 }
 
-async function finish(
-  context: RunContext,
+/** The file's report set for this run (reports/), and the result the run and its metrics count. */
+async function writeReports(
+  context: FileContext,
   fileId: number,
   status: FileResult['status'],
   startedAt: Date,
 ): Promise<FileResult> {
   const { ledger } = context;
+  const { maxRuns } = context.settings;
+  // Read again, not passed in: this run wrote the file's headers, layout, growth and error since it began.
   const file = ledger.file(fileId);
   const counts = ledger.counts(fileId);
   const grown = growthNotice(
@@ -256,10 +227,11 @@ async function finish(
     Date.now(),
     context.restMs,
   );
-  const stopped = status === 'interrupted' ? context.stopReason() : undefined;
-  const notice = [stopped, grown].filter(Boolean).join(' ');
-  const givenUp = ledger.givenUpCount(fileId, context.maxRuns);
-  const reportsDir = file.owner ? join(context.reportsDir, file.owner) : context.reportsDir;
+  const halted = status === 'interrupted' ? haltNotice(context.lane.halted.reason) : undefined;
+  const notice = [halted, grown].filter(Boolean).join(' ');
+  const givenUp = ledger.givenUpCount(fileId, maxRuns);
+  const reportsRoot = context.settings.reports;
+  const reportsDir = isOwnOrganisation(file.owner) ? reportsRoot : join(reportsRoot, file.owner);
   const reports = await writeFileReports(
     {
       file,
@@ -270,13 +242,13 @@ async function finish(
       hidden: ledger.hiddenCount(fileId),
       superseded: counts.superseded,
       givenUp,
-      rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), context.maxRuns),
+      rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), maxRuns),
       ...(notice ? { notice } : {}),
       csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
     },
     reportsDir,
   ).catch((error: unknown) => {
-    // A full or unwritable reports folder stops the run (run.ts); the file is left unfinished until then.
+    // A full or unwritable reports folder halts the run (halt.ts); the file is left unfinished until then.
     throw asSurroundingsError(error, 'reports', reportsDir) ?? error;
   });
   await markPreviousRetryFile(context, fileId, reports.retry);
@@ -289,7 +261,7 @@ async function finish(
  * says "Ikke sendt ennå" about rows sent since): it gets `.erstattet` in its name. A failure to rename costs
  * only the mark, never the run.
  */
-async function markPreviousRetryFile(context: RunContext, fileId: number, retry: string | null) {
+async function markPreviousRetryFile(context: FileContext, fileId: number, retry: string | null) {
   const { ledger } = context;
   try {
     await supersedeRetryFile(ledger.retryReport(fileId), retry);
@@ -307,7 +279,7 @@ function* markGivenUp(rows: Iterable<LedgerRow>, maxRuns: number): Iterable<Ledg
   }
 }
 
-async function* stopWhen<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+async function* haltWhen<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   for await (const row of rows) {
     if (signal.aborted) return;
     yield row;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/pipeline/process-file.ts';
-import { type RunOutcome, summarizeRun } from '../../src/pipeline/run-summary.ts';
+import type { FileResult } from '../../src/job/process-file.ts';
+import { type RunOutcome, summarizeRun } from '../../src/job/run-summary.ts';
 
 function file(
   name: string,
@@ -47,7 +47,7 @@ describe('the "Run finished" line', () => {
       'a key that fails while a file waits',
       run({
         exitCode: 2,
-        stopReason: 'MASKINPORTEN_KEY_FILE (k.pem) can be read by other users.',
+        haltReason: 'MASKINPORTEN_KEY_FILE (k.pem) can be read by other users.',
         inboxFiles: 1,
       }),
       'error',
@@ -63,7 +63,7 @@ describe('the "Run finished" line', () => {
       'an owner refused, a file unreadable, rows given up, the breaker',
       run({
         exitCode: 2,
-        stopReason: 'API-et svarte ikke',
+        haltReason: 'API-et svarte ikke',
         refusedOwners: ['912345678'],
         files: [
           file('bad.csv', {}, { status: 'unreadable' }),
@@ -76,7 +76,7 @@ describe('the "Run finished" line', () => {
     ],
     [
       "the installation's own access refused",
-      run({ exitCode: 2, stopReason: 'invalid_grant', refusedOwners: [''] }),
+      run({ exitCode: 2, haltReason: 'invalid_grant', refusedOwners: [''] }),
       'error',
       /Maskinporten access refused for the installation's own organisation; sending stopped: invalid_grant$/,
     ],
@@ -94,7 +94,7 @@ describe('the "Run finished" line', () => {
     ],
     [
       'exit 1 is a warning',
-      run({ exitCode: 1, stopReason: 'SIGTERM' }),
+      run({ exitCode: 1, haltReason: 'SIGTERM' }),
       'warn',
       /^Run finished: exit 1; needs attention: sending stopped: SIGTERM$/,
     ],

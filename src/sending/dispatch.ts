@@ -1,38 +1,30 @@
-import pLimit from 'p-limit';
 import type { RowOutcome } from '../domain/outcome.ts';
-import type { LeasingtakerRequest } from '../domain/types.ts';
 import type { Ledger, QueuedRow } from '../ledger/ledger.ts';
+import type { SendLane } from './row-sender.ts';
 
-/** What the worker pool needs of the API client. */
-export interface RowSender {
-  send(
-    request: LeasingtakerRequest,
-    options: { readonly maybeSentBefore: boolean; readonly signal: AbortSignal },
-  ): Promise<RowOutcome>;
+/** The sender's side of the read-ahead window (read-ahead.ts): where the reader is, and how far the rows go. */
+export interface RowsFromReader {
+  readonly isReaderDone: boolean;
+  /** Resolves when the reader has added rows or is done. */
+  rowsToSend(): Promise<void>;
+  /** The rows up to `rowId` are taken (or passed over): the reader may read further ahead. */
+  moveCursor(rowId: number): void;
 }
 
 export interface DispatchOptions {
   readonly ledger: Ledger;
   readonly fileId: number;
-  readonly sender: RowSender;
-  readonly concurrency: number;
+  /** The owner's way to the API: a slot of the run's pool, the sender, and the lane's halt. */
+  readonly lane: SendLane;
   /** LEASINGTAKER_MAX_RUNS: rows that have had this many runs are not sent again. Default no limit. */
   readonly maxRuns?: number;
-  /** Awaited before each request (LEASINGTAKER_MAX_RPS). */
-  readonly rateLimit: () => Promise<void>;
-  /** Aborted on SIGTERM, on an authentication error, or when the breaker opens: no new request starts. */
-  readonly signal: AbortSignal;
-  /** Whether the reader has put every row in the ledger. */
-  readonly ingestDone: () => boolean;
-  /** Resolves when the reader has added rows (or finished). */
-  readonly moreRows: () => Promise<void>;
+  /** Where the reader is: how far the rows go, and whether more will come. */
+  readonly window: RowsFromReader;
   /** Called after each row's outcome is recorded. */
   readonly onRowDone: (outcome: RowOutcome['kind']) => void;
-  /** Told the id of the last row taken from the queue, so the reader knows how far ahead it is. */
-  readonly onCursor: (rowId: number) => void;
 }
 
-/** After a stop, how long requests already sent get to finish (below the grace periods of `watch` and Kubernetes). */
+/** After a halt, how long requests already sent get to finish (below the grace periods of `watch` and Kubernetes). */
 export const IN_FLIGHT_GRACE_MS = 10_000;
 
 /**
@@ -42,28 +34,28 @@ export const IN_FLIGHT_GRACE_MS = 10_000;
  * reason, so the next run sends them in order.
  */
 export async function dispatchRows(options: DispatchOptions): Promise<void> {
-  const { ledger, fileId } = options;
-  // An error no row can survive (authentication refused) stops every worker, not just the one that met it.
-  const fatal = new AbortController();
-  let fatalError: unknown;
-  const signal = AbortSignal.any([options.signal, fatal.signal]);
-  // A stop (SIGTERM, the breaker) starts no new request, but lets those in flight finish and be recorded for up
-  // to IN_FLIGHT_GRACE_MS: an answer in hand beats a "maybe sent" row next run. Only then are they cut off.
+  const { ledger, fileId, lane, window } = options;
+  // This file's sending scope. A halt of the lane (SIGTERM, the breaker, the owner refused) starts no new
+  // request, but lets those in flight finish and be recorded for up to IN_FLIGHT_GRACE_MS: an answer in hand
+  // beats a "maybe sent" row next run; only then are they cut off. An error no row can survive cuts them off at
+  // once, every worker's and not just the one that met it, with the error as the reason.
   const cutOff = new AbortController();
+  const inFlight = cutOff.signal;
+  let failure: FatalSendError | undefined;
+  const halted = AbortSignal.any([lane.halted, inFlight]);
   let cutOffTimer: NodeJS.Timeout | undefined;
-  // Removed when this file's dispatch ends: a stop that comes later (another file's full disk, SIGTERM) must
+  // Removed when this file's dispatch ends: a halt that comes later (another file's full disk, SIGTERM) must
   // not start a timer that keeps the process up for the grace period with nothing in flight.
-  const onStop = () => {
-    cutOffTimer = setTimeout(() => cutOff.abort(options.signal.reason), IN_FLIGHT_GRACE_MS);
+  const onHalt = () => {
+    cutOffTimer = setTimeout(() => cutOff.abort(lane.halted.reason), IN_FLIGHT_GRACE_MS);
   };
-  options.signal.addEventListener('abort', onStop, { once: true });
-  const inFlight = AbortSignal.any([cutOff.signal, fatal.signal]);
-  const limit = pLimit(options.concurrency);
+  lane.halted.addEventListener('abort', onHalt, { once: true });
+  const slots = lane.pool.slots;
   // Each claim is one commit on disk (synchronous=FULL): claim enough rows that it stays off the hot path.
-  const claimSize = Math.max(options.concurrency * 4, 256);
+  const claimSize = Math.max(slots * 4, 256);
   /** Plates with a row in flight, and the rows of the same plate waiting behind it. */
   const waiting = new Map<string, QueuedRow[]>();
-  /** How many rows `waiting` holds in all: claimed, in memory, and not in the p-limit queue yet. */
+  /** How many rows `waiting` holds in all: claimed, in memory, and not handed to the pool yet. */
   let waitingRows = 0;
   /** Plates held back in this run (a row failed, or an older file holds one open), with the reason. */
   const held = new Map<string, string>();
@@ -80,35 +72,34 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
     held.set(plate, waits);
     return waits;
   };
+  /** This file's rows handed to the pool (waiting for a slot or in flight) and not recorded yet. */
   const running = new Set<Promise<void>>();
   /** Claimed from the queue (marked `sending`) but not handed to the API yet. */
   const unsent = new Set<number>();
   let cursor = 0;
   let wake: (() => void) | undefined;
-  // Claimed rows held at most: a few batches, however the rows spread over plates. The p-limit queue alone is
-  // not the measure: in a file of one plate every claimed row but one waits behind its plate, and counting only
-  // the queue claimed the whole file into memory (a million rows: out of heap).
+  // Claimed rows held at most: a few batches, however the rows spread over plates. The rows handed to the pool
+  // alone are not the measure: in a file of one plate every claimed row but one waits behind its plate, and
+  // counting only the pool claimed the whole file into memory (a million rows: out of heap).
   const maxClaimed = claimSize * 4;
-  const roomForMore = () => {
-    const inPool = limit.activeCount + limit.pendingCount;
-    return inPool < options.concurrency * 2 && inPool + waitingRows + claimSize <= maxClaimed;
-  };
+  const roomForMore = () => running.size < slots * 2 && running.size + waitingRows + claimSize <= maxClaimed;
 
   const start = (row: QueuedRow): void => {
-    const task = limit(() => sendOne(row))
+    const task = sendOne(row)
       .catch((error: unknown) => {
-        fatalError ??= error;
-        fatal.abort();
+        // The first such error is what this dispatch throws at the end, even one met after the grace period.
+        failure ??= new FatalSendError(error);
+        cutOff.abort(failure);
       })
       .then(() => {
         running.delete(task);
         const queue = waiting.get(row.plate);
-        const next = signal.aborted ? undefined : queue?.shift();
+        const next = halted.aborted ? undefined : queue?.shift();
         if (next) {
           waitingRows -= 1;
           start(next);
         } else {
-          // After a stop the rows still waiting are dropped here; unsent ones go back to pending below.
+          // After a halt the rows still waiting are dropped here; unsent ones go back to pending below.
           waitingRows -= queue?.length ?? 0;
           waiting.delete(row.plate);
         }
@@ -124,22 +115,27 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       ledger.leavePending(row.id, heldBy);
       return;
     }
-    if (signal.aborted) return;
-    await options.rateLimit();
-    if (signal.aborted) return;
-    unsent.delete(row.id);
-    let outcome: RowOutcome;
-    try {
-      outcome = await options.sender.send(row.request, {
-        maybeSentBefore: row.maybeSentBefore,
-        signal: inFlight,
-      });
-    } catch (error) {
-      // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
-      if (signal.aborted || inFlight.aborted) return;
-      throw error;
-    }
-    await ledger.recordOutcomeBatched(row.id, outcome);
+    // The slot is held until the outcome is committed, not only while the request is out: a kill then finds
+    // at most the pool's slots of rows without their outcome (ledger.recordOutcomeBatched).
+    const outcome = await lane.pool.run(lane.owner, async () => {
+      // Halted while it waited for its slot: it stays unsent.
+      if (halted.aborted) return undefined;
+      unsent.delete(row.id);
+      let answered: RowOutcome;
+      try {
+        answered = await lane.sender.send(row.request, {
+          maybeSentBefore: row.maybeSentBefore,
+          signal: inFlight,
+        });
+      } catch (error) {
+        // The request may be out; the row stays `sending` so the next run treats it as maybe sent.
+        if (halted.aborted) return undefined;
+        throw error;
+      }
+      await ledger.recordOutcomeBatched(row.id, answered);
+      return answered;
+    });
+    if (!outcome) return;
     if (outcome.kind === 'failed') held.set(row.plate, `Venter på rad ${row.rowNumber}, som feilet`);
     options.onRowDone(outcome.kind);
   };
@@ -148,18 +144,18 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
     new Promise<void>((resolve) => {
       wake = resolve;
       extra?.then(resolve, resolve);
-      if (signal.aborted) resolve();
+      if (halted.aborted) resolve();
     }).finally(() => {
       wake = undefined;
     });
-  signal.addEventListener('abort', () => wake?.(), { once: true });
+  halted.addEventListener('abort', () => wake?.(), { once: true });
 
-  while (!signal.aborted) {
+  while (!halted.aborted) {
     if (!roomForMore()) {
       await wait();
       continue;
     }
-    const ingestWasDone = options.ingestDone();
+    const readerWasDone = window.isReaderDone;
     const batch = ledger.claimQueued(fileId, cursor, claimSize, options.maxRuns);
     if (batch.length === 0) {
       // Rows the reader recorded without queueing them (invalid, skipped) are passed as well: the reader waits
@@ -167,13 +163,13 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       const passed = ledger.lastRowId(fileId);
       if (passed > cursor) {
         cursor = passed;
-        options.onCursor(cursor);
+        window.moveCursor(cursor);
       }
-      if (ingestWasDone && running.size === 0) break;
-      await wait(ingestWasDone ? undefined : options.moreRows());
+      if (readerWasDone && running.size === 0) break;
+      await wait(readerWasDone ? undefined : window.rowsToSend());
       continue;
     }
-    options.onCursor(batch[batch.length - 1]?.id ?? cursor);
+    window.moveCursor(batch[batch.length - 1]?.id ?? cursor);
     for (const row of batch) {
       cursor = row.id;
       if (!row.maybeSentBefore) unsent.add(row.id);
@@ -189,9 +185,18 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   }
   // Let what is in flight finish and be recorded; nothing new starts.
   while (running.size > 0) await Promise.all(running);
-  options.signal.removeEventListener('abort', onStop);
+  lane.halted.removeEventListener('abort', onHalt);
   clearTimeout(cutOffTimer);
   // Rows claimed but never sent go back to plain pending: they can't have reached the API.
   ledger.release([...unsent]);
-  if (fatalError !== undefined) throw fatalError;
+  if (failure) throw failure.error;
+}
+
+/** The reason this file's sending was cut off when a row met an error no row can survive. */
+class FatalSendError {
+  readonly error: unknown;
+
+  constructor(error: unknown) {
+    this.error = error;
+  }
 }

@@ -1,3 +1,4 @@
+import { ownerLogField } from '../domain/owner.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
@@ -11,7 +12,7 @@ import type { FileResult } from './process-file.ts';
 export function logFileResult(logger: Logger, ledger: Ledger, result: FileResult, maxRuns: number): void {
   const fields = {
     file: result.name,
-    owner: result.owner || undefined,
+    owner: ownerLogField(result.owner),
     status: result.status,
     ...result.counts,
     ...(result.givenUp > 0 ? { givenUp: result.givenUp } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FairPool } from '../../src/pipeline/fair-pool.ts';
+import { FairPool } from '../../src/sending/fair-pool.ts';
 
 /** Queues `count` tasks per owner at once and records the order in which they start. */
 async function startOrder(pool: FairPool, work: [owner: string, count: number][]): Promise<string[]> {
@@ -74,5 +74,25 @@ describe('FairPool', () => {
       ),
     );
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('FairPool with a spacing before each start (LEASINGTAKER_MAX_RPS)', () => {
+  it('awaits it inside the slot, right before each task: a task never starts ahead of its spacing', async () => {
+    const events: string[] = [];
+    let spacings = 0;
+    const pool = new FairPool(1, new Map(), async () => {
+      spacings += 1;
+      events.push(`spacing ${spacings}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        pool.run('a', async () => {
+          events.push(`task ${n}`);
+        }),
+      ),
+    );
+    expect(events).toEqual(['spacing 1', 'task 1', 'spacing 2', 'task 2', 'spacing 3', 'task 3']);
   });
 });
