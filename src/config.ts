@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { apiUrlProblem } from './api/address.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
-import { ownerFromLabel } from './domain/owner.ts';
-import type { RunSettings } from './job/run-settings.ts';
+import { type Owner, ownerFromLabel } from './domain/owner.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './sending/api-sender.ts';
@@ -14,6 +13,32 @@ import {
   type SettingKey,
   type TextSetting,
 } from './settings.ts';
+
+/** What a run is told by its configuration (read below from the environment and flags). */
+export interface RunSettings {
+  /** `SETTINGS.inbox` (settings.ts, the one table of settings); sub-folders named by orgnr for delegated owners. */
+  readonly inbox: string;
+  /** `SETTINGS.reports`. */
+  readonly reports: string;
+  /** `SETTINGS.state`. */
+  readonly state: string;
+  /** `SETTINGS.archive`. */
+  readonly archive: string;
+  /** `SETTINGS.concurrency`, shared by all fleet owners. */
+  readonly concurrency: number;
+  /** `SETTINGS.maxRps`. */
+  readonly maxRps?: number;
+  /** `SETTINGS.maxRuns`. */
+  readonly maxRuns: number;
+  /** `SETTINGS.settleMs` (size and modification time unchanged). */
+  readonly settleMs: number;
+  /** `SETTINGS.sheet`. */
+  readonly sheet?: string;
+  /** `SETTINGS.ownerWeights`; 1 each when not listed. */
+  readonly ownerWeights?: ReadonlyMap<Owner, number>;
+  /** `SETTINGS.retentionDays` (inbox/retention.ts). */
+  readonly retentionDays?: number;
+}
 
 /**
  * Everything `run` needs, read from the environment (and an optional `.env` file), flags overriding. Each

@@ -57,3 +57,13 @@ export interface InvalidRow {
 }
 
 export type CheckedRow = ValidRow | InvalidRow;
+
+/** One data row of a fleet file, as the user sees it: what the readers (input/) hand to the rules here. */
+export interface RawRow {
+  /** The row number Excel shows for this row (the header row is 1 in a file that starts with it). */
+  readonly rowNumber: number;
+  /** Cell texts in header order; missing trailing cells are ''. Numbers and dates as the user sees them. */
+  readonly cells: readonly string[];
+  /** Hidden in the workbook (filtered out, or hidden by hand): the clerk did not see it, so it is not sent. */
+  readonly hidden?: boolean;
+}

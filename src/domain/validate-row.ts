@@ -1,11 +1,10 @@
-import type { RawRow } from '../input/types.ts';
 import type { ColumnMap, ColumnRef } from './columns.ts';
 import { parseEtternavn } from './etternavn.ts';
 import { parseFodselsnummer } from './fodselsnummer.ts';
 import { parseHandling } from './handling.ts';
 import { parseKjennemerke } from './kjennemerke.ts';
 import { parseOrganisasjonsnummer } from './organisasjonsnummer.ts';
-import type { CheckedRow, Etternavn, LeasingtakerId, Parsed, RowProblem } from './types.ts';
+import type { CheckedRow, Etternavn, LeasingtakerId, Parsed, RawRow, RowProblem } from './types.ts';
 
 type IdentityKind = 'person' | 'organisation';
 

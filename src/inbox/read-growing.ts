@@ -4,8 +4,9 @@
 
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { RawRow } from '../domain/types.ts';
 import { openFleetFile } from '../input/open-fleet-file.ts';
-import type { FleetFile, OpenOptions, RawRow } from '../input/types.ts';
+import type { FleetFile, OpenOptions } from '../input/types.ts';
 import type { FileLook } from '../ledger/ledger.ts';
 
 /** Reads of one file in one run at most; a file still changing after these is read on by the next run. */

@@ -1,4 +1,4 @@
-import type { RawRow } from './types.ts';
+import type { RawRow } from '../domain/types.ts';
 // What both readers do to a row once its cells are texts.
 
 /** Pads cells to the header's length; extra cells are kept, but trailing empty ones carry nothing and go. */

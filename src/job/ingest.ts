@@ -1,8 +1,7 @@
 import type { ColumnMap } from '../domain/columns.ts';
 import { checkAgainstPrevious, identityKey, type PlateLast } from '../domain/row-sequence.ts';
-import type { CheckedRow, ValidRow } from '../domain/types.ts';
+import type { CheckedRow, RawRow, ValidRow } from '../domain/types.ts';
 import { validateRow } from '../domain/validate-row.ts';
-import type { RawRow } from '../input/types.ts';
 import type { Ledger, PreviousRow, SupersededRow } from '../ledger/ledger.ts';
 
 /** Rows written to the ledger per transaction: ~3 µs a row batched, against ~17 µs one by one. */

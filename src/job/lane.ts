@@ -1,6 +1,7 @@
 // One fleet owner's lane in a run: its files one after another, through processFile, with the lane's own halt
 // (its access refused) beside the run's, and the trouble of one file kept to that file.
 
+import type { RunSettings } from '../config.ts';
 import { type Owner, ownerLogField } from '../domain/owner.ts';
 import type { InboxFile } from '../inbox/listing.ts';
 import { takeFile } from '../inbox/take-file.ts';
@@ -15,7 +16,6 @@ import { asSurroundingsError, isLedgerError, SurroundingsError } from '../storag
 import { logFileResult } from './file-log.ts';
 import { type FileContext, type FileResult, processFile } from './process-file.ts';
 import type { RunHalt } from './run-halt.ts';
-import type { RunSettings } from './run-settings.ts';
 
 /** What the caller of a run hears as it goes (the progress bar, the metrics). */
 export interface RunHooks {

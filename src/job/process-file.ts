@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import type { RunSettings } from '../config.ts';
 import { findColumns } from '../domain/columns.ts';
 import type { RowOutcome } from '../domain/outcome.ts';
 import { isOwnOrganisation, type Owner, ownerLogField } from '../domain/owner.ts';
@@ -18,7 +19,6 @@ import { asSurroundingsError } from '../storage/surroundings.ts';
 import { layoutOf } from './file-layout.ts';
 import { ingestRows } from './ingest.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
-import type { RunSettings } from './run-settings.ts';
 
 /** What one file's way through the run needs: the run's settings, the owner's lane, and whom to tell. */
 export interface FileContext {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { RunSettings } from '../config.ts';
 import {
   isOwnOrganisation,
   OWN_ORGANISATION,
@@ -23,7 +24,6 @@ import { type LanePlan, type LaneResult, type RunHooks, type RunScope, runLane }
 import type { FileResult } from './process-file.ts';
 import { RunHalt } from './run-halt.ts';
 import { acquireRunLock } from './run-lock.ts';
-import type { RunSettings } from './run-settings.ts';
 
 export type ExitCode = 0 | 1 | 2;
 

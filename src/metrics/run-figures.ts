@@ -1,5 +1,4 @@
-import { ownerLabel } from '../domain/owner.ts';
-import type { FileResult } from '../job/process-file.ts';
+import { type Owner, ownerLabel } from '../domain/owner.ts';
 
 /** Row outcomes as the metrics name them; `failed` (tried, failed technically) and `pending` (not sent) apart. */
 export const ROW_OUTCOMES = ['ok', 'stopped', 'failed', 'invalid', 'skipped', 'pending'] as const;
@@ -27,6 +26,24 @@ export interface RunFigures {
   readonly lastSuccessAt?: number;
 }
 
+/**
+ * What the figures need of one file's result (the run's `FileResult` has it): said here, so that metrics/ does
+ * not reach up into the job that feeds it.
+ */
+export interface FileFigures {
+  readonly owner: Owner;
+  readonly counts: {
+    readonly ok: number;
+    readonly stopped: number;
+    readonly failed: number;
+    readonly invalid: number;
+    readonly skipped: number;
+    readonly pending: number;
+  };
+  /** Rows left for a person after LEASINGTAKER_MAX_RUNS runs. */
+  readonly givenUp: number;
+}
+
 /** Collects a run's figures as it goes: one per run, fed by the run's hooks and the API client's replies. */
 export class RunFiguresCollector {
   readonly startedAt: number;
@@ -50,7 +67,7 @@ export class RunFiguresCollector {
     this.#sent.set(outcome, (this.#sent.get(outcome) ?? 0) + 1);
   }
 
-  fileDone(result: FileResult): void {
+  fileDone(result: FileFigures): void {
     const owner = ownerLabel(result.owner);
     const rows = this.#rows.get(owner) ?? {
       ok: 0,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ColumnMap, findColumns } from '../../src/domain/columns.ts';
-import type { RawRow } from '../../src/input/types.ts';
+import type { RawRow } from '../../src/domain/types.ts';
 import { ingestRows } from '../../src/job/ingest.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { SEED_FNR } from '../support/api-requests.ts';

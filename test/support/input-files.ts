@@ -2,8 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import type { RawRow } from '../../src/domain/types.ts';
 import { openFleetFile } from '../../src/input/open-fleet-file.ts';
-import type { FleetFile, OpenOptions, RawRow } from '../../src/input/types.ts';
+import type { FleetFile, OpenOptions } from '../../src/input/types.ts';
 import { handZip } from './hand-zip.ts';
 
 /** A temp folder for the calling test file, made before and removed after its tests. */
