@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEnvFile } from '../config.ts';
+import { loadEnvFile, settingReaders } from '../config.ts';
 import { print, printError } from '../console.ts';
 import { parseKjennemerke } from '../domain/kjennemerke.ts';
 import { maskId } from '../domain/mask.ts';
@@ -40,7 +40,8 @@ export async function historyCommand(
     printError(`${(error as Error).message}\n`);
     return 2;
   }
-  const state = resolve(options.state ?? (process.env.LEASINGTAKER_STATE?.trim() || './state'));
+  // The state folder as a run reads it (settings.ts): the same flag, variable and default.
+  const state = resolve(settingReaders(process.env, { state: options.state }, []).text('state'));
   if (!existsSync(join(state, 'ledger.sqlite'))) {
     printError(
       `There is no ledger in ${state}: no run has worked with this state folder.\n` +

@@ -1,7 +1,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { loadEnvFile } from '../config.ts';
+import { loadEnvFile, settingReaders } from '../config.ts';
 import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
 import {
   backupTime,
@@ -40,9 +40,16 @@ export async function ledgerCommand(
     return 2;
   }
   const env = process.env;
-  const state = resolve(options.state ?? (env.LEASINGTAKER_STATE?.trim() || './state'));
-  const archive = resolve(options.archive ?? (env.LEASINGTAKER_ARCHIVE?.trim() || './archive'));
-  const maxRuns = Number(env.LEASINGTAKER_MAX_RUNS?.trim() || 5);
+  // The folders and the retry budget as a run reads them (settings.ts): same flags, variables, defaults, ranges.
+  const problems: string[] = [];
+  const read = settingReaders(env, { state: options.state, archive: options.archive }, problems);
+  const state = resolve(read.text('state'));
+  const archive = resolve(read.text('archive'));
+  const maxRuns = read.integer('maxRuns');
+  if (problems.length > 0) {
+    for (const problem of problems) process.stderr.write(`${problem}\n`);
+    return 2;
+  }
   const logger = await createLogger({
     level: env.LOG_LEVEL?.trim() || 'info',
     pretty: process.stdout.isTTY === true,
