@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { apiUrlProblem } from './api/address.ts';
 import { type AlreadySoCodes, DEFAULT_ALREADY_SO_CODES, parseAlreadySoCodes } from './api/already-so.ts';
 import { type Owner, ownerFromLabel } from './domain/owner.ts';
+import { ownerFolder } from './inbox/owner-folder.ts';
 import { type MaskinportenSettings, resolveMaskinportenSettings } from './maskinporten/settings.ts';
 import { type MetricsSettings, readMetricsSettings } from './metrics/settings.ts';
 import type { ApiAccess } from './sending/api-sender.ts';
@@ -202,7 +203,7 @@ export function loadRunConfig(
 }
 
 /**
- * `LEASINGTAKER_OWNER_WEIGHTS`: `912345678=3,own=1` gives fleet owner 912345678 three request slots per turn for
+ * `LEASINGTAKER_OWNER_WEIGHTS`: `912345688=3,own=1` gives fleet owner 912345688 three request slots per turn for
  * each one of the installation's own files. Owners not listed get 1.
  */
 function parseOwnerWeights(value: string, problems: string[]): Map<string, number> {
@@ -210,13 +211,20 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
   for (const pair of value.split(/[\s,]+/).filter((entry) => entry !== '')) {
     const match = /^(own|\d{9})=(\d{1,3})$/.exec(pair);
     const weight = Number(match?.[2]);
+    const label = match?.[1] ?? '';
     if (!match || weight < 1) {
       problems.push(
         `LEASINGTAKER_OWNER_WEIGHTS: "${pair}" is not ORGNR=WEIGHT or own=WEIGHT (a whole number from 1).`,
       );
       continue;
     }
-    weights.set(ownerFromLabel(match[1] as string), weight);
+    // The owner folders' rule: a weight for a name the inbox never takes would silently weigh nothing.
+    const folder = label === 'own' ? undefined : ownerFolder(label);
+    if (folder && !folder.ok) {
+      problems.push(`LEASINGTAKER_OWNER_WEIGHTS: "${pair}": ${label} ${folder.reason}.`);
+      continue;
+    }
+    weights.set(ownerFromLabel(label), weight);
   }
   return weights;
 }

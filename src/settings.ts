@@ -178,7 +178,7 @@ export const SETTINGS = {
     kind: 'text',
     env: 'LEASINGTAKER_OWNER_WEIGHTS',
     meaning:
-      'request slots per turn for fleet owners, e.g. `912345678=3,own=1` (see "Acting for several fleet owners")',
+      'request slots per turn for fleet owners, e.g. `912345688=3,own=1` (see "Acting for several fleet owners")',
   },
   maxRps: {
     kind: 'integer',

@@ -51,3 +51,24 @@ describe('loadRunConfig: the worksheet', () => {
     expect(neither.ok && neither.config.sheet).toBeUndefined();
   });
 });
+
+describe('loadRunConfig: LEASINGTAKER_OWNER_WEIGHTS', () => {
+  it('takes an owner folder’s organisasjonsnummer and our own', () => {
+    const loaded = loadRunConfig({ ...BASE, LEASINGTAKER_OWNER_WEIGHTS: '912345688=3, own=2' });
+    expect(loaded.ok && [...(loaded.config.ownerWeights ?? [])]).toEqual([
+      ['912345688', 3],
+      ['', 2],
+    ]);
+  });
+
+  // A weight for a folder name the inbox never takes (inbox/owner-folder.ts) would weigh nothing, silently.
+  it.each([
+    ['123456789=2', /123456789=2/],
+    ['91234567=2', /91234567=2/],
+    ['912345688=0', /912345688=0/],
+  ])('refuses %s, saying which', (value, which) => {
+    const loaded = loadRunConfig({ ...BASE, LEASINGTAKER_OWNER_WEIGHTS: value });
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.problems.join('\n')).toMatch(which);
+  });
+});
