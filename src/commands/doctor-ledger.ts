@@ -3,14 +3,14 @@ import { backupPlaces, backupTime, LEDGER_FILE } from '../ledger/backup.ts';
 import { inspectMemory } from '../ledger/inspect.ts';
 import { decideMemory, explainRefusal } from '../ledger/memory.ts';
 
-type Verdict = 'pass' | 'fail' | 'note';
+import type { Check } from './doctor-check.ts';
 
 /**
  * `doctor`'s look at the job's memory: the ledger's full `integrity_check` (every page and every index; about
  * 1.7 s for a million rows, which a run's start spares itself with `quick_check`), whether a run would trust it,
  * and the backup beside the archive. Reads only: a run may be going on.
  */
-export function checkLedger(state: string, archive: string): { verdict: Verdict; text: string }[] {
+export function checkLedger(state: string, archive: string): Check[] {
   const file = join(state, LEDGER_FILE);
   let found: ReturnType<typeof inspectMemory>;
   try {
@@ -21,7 +21,7 @@ export function checkLedger(state: string, archive: string): { verdict: Verdict;
   }
   const decision = decideMemory(found);
   const time = backupTime(archive)?.toISOString();
-  const lines: { verdict: Verdict; text: string }[] = [];
+  const lines: Check[] = [];
   if (decision.kind === 'refuse') {
     lines.push({
       verdict: 'fail',

@@ -1,26 +1,20 @@
-import { constants, existsSync, statSync } from 'node:fs';
-import { access, readdir, stat, statfs, unlink, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createApiHttp } from '../api/http.ts';
-import { describeBytes, ReplyTooLargeError } from '../api/reply-limit.ts';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
 import { isOwnerFolder } from '../inbox/owner-folder.ts';
-import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
 import { createTokenProvider } from '../maskinporten/token-provider.ts';
 import { checkMetrics } from '../metrics/check.ts';
 import { configure } from './configure.ts';
+import { probeApi } from './doctor-api.ts';
+import type { Verdict } from './doctor-check.ts';
+import { checkFolder, checkLock, diskSpace } from './doctor-folders.ts';
 
-/** ✓ passed, ✗ failed (doctor exits 2), ! worth knowing but not wrong, – could not be checked. */
-type Verdict = 'pass' | 'fail' | 'note' | 'skip';
 const MARK: Readonly<Record<Verdict, string>> = { pass: '✓', fail: '✗', note: '!', skip: '–' };
-
-/** Below this much free space where the ledger, reports or archive live, doctor fails. */
-const MIN_FREE_BYTES = 100 * 1024 * 1024;
 
 /**
  * `leasingtaker doctor`: checks the installation end to end, in the order a run needs things, one line per check
@@ -156,199 +150,4 @@ async function tokenSettings(
     });
   }
   return list;
-}
-
-/**
- * POSTs an empty JSON object: the API refuses it with 400 without touching the register, which shows that it
- * is there, at that address, and took the token. No row is ever sent.
- */
-async function probeApi(
-  config: RunConfig,
-  token: string | undefined,
-): Promise<{ verdict: Verdict; text: string }> {
-  // The client's own HTTP layer, so that the probe goes out as a row would; a shorter wait, one connection.
-  const http = createApiHttp(config.api.apiUrl, {
-    maxSockets: 1,
-    timeoutMs: Math.min(config.api.timeoutMs, 15_000),
-  });
-  const { url } = http;
-  let status: number;
-  let body: string;
-  let challenge: string | undefined;
-  try {
-    const response = await http.post('{}', token === undefined ? {} : { token });
-    status = response.statusCode;
-    body = response.body.slice(0, 2000);
-    const header = response.headers['www-authenticate'];
-    challenge = Array.isArray(header) ? header[0] : header;
-  } catch (error) {
-    if (error instanceof ReplyTooLargeError) {
-      return {
-        verdict: 'fail',
-        text: `${url} answered with a reply larger than ${describeBytes(error.limitBytes)}: that is not the Leasingtaker-API. Check LEASINGTAKER_API_URL, and any proxy between here and the API.`,
-      };
-    }
-    // Only the code: got's errors carry the request options, and with them the token.
-    const code = (error as { code?: unknown }).code;
-    return {
-      verdict: 'fail',
-      text: `${url} did not answer (${typeof code === 'string' ? code : 'unknown error'}). Check LEASINGTAKER_API_URL, and the network, proxy or firewall between here and the API.`,
-    };
-  } finally {
-    http.close();
-  }
-
-  if (token === undefined) {
-    if (status === 401 || status === 403) {
-      return {
-        verdict: 'skip',
-        text: `${url} answers (HTTP ${status} without a token); access not checked.`,
-      };
-    }
-  } else if (status === 400 || status === 422) {
-    return {
-      verdict: 'pass',
-      text: `${url} answered HTTP ${status} to an empty request, as it should: reachable, and the token was accepted.`,
-    };
-  } else if (status === 401 || status === 403) {
-    return {
-      verdict: 'fail',
-      text: `${url} refused the token (HTTP ${status}${reason(body, challenge)}). Check MASKINPORTEN_SCOPE and MASKINPORTEN_RESOURCE, and that Statens vegvesen has given the organisation access to the API.`,
-    };
-  }
-  if (status === 404 || status === 405) {
-    return {
-      verdict: 'fail',
-      text: `${url} answered HTTP ${status}: the Leasingtaker-API is not at that address. Check LEASINGTAKER_API_URL (scheme and host only; the path is added).`,
-    };
-  }
-  if (status === 429) {
-    return { verdict: 'note', text: `${url} is there but asks us to slow down (HTTP 429); try again later.` };
-  }
-  if (status >= 500) {
-    return {
-      verdict: 'fail',
-      text: `${url} answered HTTP ${status}: the API or a gateway before it has trouble. Try again later; if it lasts, ask Statens vegvesen.`,
-    };
-  }
-  return {
-    verdict: 'fail',
-    text: `${url} answered HTTP ${status} to an empty request, which the Leasingtaker-API would refuse with 400. Check LEASINGTAKER_API_URL.`,
-  };
-}
-
-/** The server's own words about a refusal: an OAuth error and its description, never anything of ours. */
-function reason(body: string, challenge: string | undefined): string {
-  let error: unknown;
-  let description: unknown;
-  try {
-    ({ error, error_description: description } = JSON.parse(body) as Record<string, unknown>);
-  } catch {}
-  if (typeof error !== 'string' && challenge) {
-    error = /error="([^"]*)"/.exec(challenge)?.[1];
-    description = /error_description="([^"]*)"/.exec(challenge)?.[1];
-  }
-  if (typeof error !== 'string') return '';
-  return `: ${error.slice(0, 100)}${typeof description === 'string' ? `, ${description.slice(0, 200)}` : ''}`;
-}
-
-/**
- * A folder that exists must take a new file (a real write: a read-only mount or volume passes access checks
- * for root); one that does not exist yet must be creatable by the first run.
- */
-async function checkFolder(path: string): Promise<{ verdict: Verdict; text: string }> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error) {
-    if (info.code !== 'ENOENT') return { verdict: 'fail', text: `cannot be read (${info.code}).` };
-    const parent = await nearestExisting(dirname(path));
-    const writable = await access(parent, constants.W_OK).then(
-      () => true,
-      () => false,
-    );
-    return writable
-      ? { verdict: 'pass', text: 'does not exist yet; the first run creates it.' }
-      : {
-          verdict: 'fail',
-          text: `does not exist, and ${parent} does not let this user (uid ${process.getuid?.() ?? '?'}) create it.`,
-        };
-  }
-  if (!info.isDirectory()) return { verdict: 'fail', text: 'is not a folder.' };
-  const probe = join(path, `.leasingtaker-doctor-${process.pid}`);
-  try {
-    await writeFile(probe, '');
-    await unlink(probe);
-    return { verdict: 'pass', text: 'writable.' };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    return {
-      verdict: 'fail',
-      text: `is not writable (${code}): give this user (uid ${process.getuid?.() ?? '?'}) write access${code === 'EROFS' ? ', or mount it read-write' : ''}.`,
-    };
-  }
-}
-
-/**
- * Takes the run lock and lets it go at once, the one check that means the same whatever the lock is made of. A
- * run that starts in that instant finds it held and does nothing until its next turn.
- */
-async function checkLock(state: string): Promise<{ verdict: Verdict; text: string }> {
-  if (!existsSync(state)) return { verdict: 'pass', text: 'free (no state folder yet).' };
-  try {
-    const release = await acquireRunLock(state);
-    await release();
-    return { verdict: 'pass', text: 'free.' };
-  } catch (error) {
-    if (error instanceof RunLockedError) {
-      return {
-        verdict: 'note',
-        text: `held: a run is working with ${state} now, and a run started meanwhile does nothing. Run doctor again when it has finished.`,
-      };
-    }
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { verdict: 'skip', text: `not checked (${code}).` };
-  }
-}
-
-async function nearestExisting(path: string): Promise<string> {
-  let current = path;
-  for (;;) {
-    if (
-      await stat(current).then(
-        () => true,
-        () => false,
-      )
-    )
-      return current;
-    const parent = dirname(current);
-    if (parent === current) return current;
-    current = parent;
-  }
-}
-
-/** One line per file system the folders live on. */
-async function diskSpace(folders: [string, string][]): Promise<{ verdict: Verdict; text: string }[]> {
-  const byDevice = new Map<number, { labels: string[]; free: number; path: string }>();
-  for (const [label, path] of folders) {
-    const where = await nearestExisting(path);
-    const device = (await stat(where)).dev;
-    const known = byDevice.get(device);
-    if (known) {
-      known.labels.push(label.toLowerCase());
-      continue;
-    }
-    const fs = await statfs(where).catch(() => undefined);
-    if (fs) byDevice.set(device, { labels: [label.toLowerCase()], free: fs.bavail * fs.bsize, path: where });
-  }
-  return [...byDevice.values()].map(({ labels, free, path }) => ({
-    verdict: free < MIN_FREE_BYTES ? 'fail' : 'pass',
-    text:
-      free < MIN_FREE_BYTES
-        ? `Disk: only ${formatBytes(free)} free for ${labels.join(', ')} (${path}); the ledger and reports need room. Free some, or give the volume more.`
-        : `Disk: ${formatBytes(free)} free for ${labels.join(', ')}.`,
-  }));
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-  return `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
