@@ -1,18 +1,10 @@
-import type { FileResult } from './process-file.ts';
+import type { RunResult } from './run.ts';
 
-/** What the run's last line sums up. */
-export interface RunOutcome {
-  readonly files: readonly FileResult[];
-  readonly exitCode: number;
-  /** Why sending halted early, or why the run could not start (configuration, key, Maskinporten). */
-  readonly haltReason?: string;
-  /** Fleet owners ('' for the installation's own) whose access Maskinporten refused. */
-  readonly refusedOwners?: readonly string[];
-  /** Rows later runs will still send, by fleet owner; unknown when the run halted before the ledger. */
-  readonly rowsWaiting?: ReadonlyMap<string, number>;
-  /** Files left in the inbox at the end of the run (not taken: still being written, or the run halted first). */
-  readonly inboxFiles: number;
-}
+/**
+ * What the run's last line sums up: the run's result, and the files it left in the inbox (not taken: still
+ * being written, or the run halted first).
+ */
+export type RunOutcome = RunResult & { readonly inboxFiles: number };
 
 export interface RunAttention {
   readonly configuration?: string;

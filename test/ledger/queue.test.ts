@@ -1,16 +1,12 @@
-// The ledger's queue: what a claim marks, and when a batched outcome is on disk. "On disk" is checked the way a
-// crash would see it: through a second connection to the same file, which sees committed rows only.
-
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RowOutcome } from '../../src/domain/outcome.ts';
-import { Ledger } from '../../src/ledger/ledger.ts';
+import type { Ledger } from '../../src/ledger/ledger.ts';
 import { personRequest } from '../support/api-requests.ts';
+import { useTempLedger } from '../support/temp-ledger.ts';
 
-let dir: string;
+const temp = useTempLedger();
 let ledger: Ledger;
 let observer: DatabaseSync;
 let fileId: number;
@@ -50,24 +46,12 @@ function statusesOnDisk(): Map<number, string> {
 const countOnDisk = (status: string) => [...statusesOnDisk().values()].filter((s) => s === status).length;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ledger-queue-'));
-  ledger = Ledger.open(dir);
-  fileId = ledger.addFile({
-    owner: '',
-    name: 'f.csv',
-    path: '/a/f.csv',
-    format: 'csv',
-    sha256: 'x',
-    size: 1,
-  });
-  observer = new DatabaseSync(join(dir, 'ledger.sqlite'), { readOnly: true });
+  ledger = temp.ledger;
+  fileId = temp.addFile('f.csv');
+  observer = new DatabaseSync(join(temp.dir, 'ledger.sqlite'), { readOnly: true });
 });
 
-afterEach(() => {
-  observer.close();
-  ledger.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => observer.close());
 
 describe('claimQueued', () => {
   it('marks exactly the claimed rows sending, in file order, and continues after the cursor', () => {

@@ -1,39 +1,24 @@
 // dispatchRows on its own: a ledger in a temp folder, and an in-process RowSender (our own interface) that
 // answers when the test says so. What goes to the API, in which order, and what the ledger holds after.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RowOutcome } from '../../src/domain/outcome.ts';
 import type { LeasingtakerRequest } from '../../src/domain/types.ts';
 import { ReadAheadWindow } from '../../src/job/read-ahead.ts';
-import { Ledger } from '../../src/ledger/ledger.ts';
+import type { Ledger } from '../../src/ledger/ledger.ts';
 import { dispatchRows } from '../../src/sending/dispatch.ts';
 import { FairPool } from '../../src/sending/fair-pool.ts';
 import type { RowSender } from '../../src/sending/row-sender.ts';
 import { personRequest } from '../support/api-requests.ts';
+import { useTempLedger } from '../support/temp-ledger.ts';
 
-let dir: string;
+const temp = useTempLedger();
 let ledger: Ledger;
 let fileId: number;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dispatch-'));
-  ledger = Ledger.open(dir);
-  fileId = ledger.addFile({
-    owner: '',
-    name: 'f.csv',
-    path: '/a/f.csv',
-    format: 'csv',
-    sha256: 'x',
-    size: 1,
-  });
-});
-
-afterEach(() => {
-  ledger.close();
-  rmSync(dir, { recursive: true, force: true });
+  ledger = temp.ledger;
+  fileId = temp.addFile('f.csv');
 });
 
 /** Adds one valid row per plate given, numbered from row 2 on after the rows already there. */
