@@ -29,6 +29,8 @@ const CLI = join(ROOT, 'bin', 'leasingtaker.js');
 const BARE = join(ROOT, 'bench', 'bare-client.ts');
 /** The launcher's shebang flags: passed explicitly because the benchmark starts Node itself. */
 const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+/** The container's ENV (Dockerfile) beside its flags; the other start paths get it from the launcher. */
+const CONTAINER_ENV = { MALLOC_ARENA_MAX: '2' };
 const SUITES = ['throughput', 'bare', 'memory', 'startup', 'peers'] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -174,7 +176,13 @@ function startJob(
     const env = nodeFlags.length > 0 ? { ...options.env, NODE_OPTIONS: nodeFlags.join(' ') } : options.env;
     return runProgram(CLI, args, { ...options, env });
   }
-  return runNode([...(start === 'flags' ? HEAP_FLAGS : []), ...nodeFlags, CLI, ...args], options);
+  if (start === 'flags') {
+    return runNode([...HEAP_FLAGS, ...nodeFlags, CLI, ...args], {
+      ...options,
+      env: { ...options.env, ...CONTAINER_ENV },
+    });
+  }
+  return runNode([...nodeFlags, CLI, ...args], options);
 }
 
 /** One `leasingtaker run` of `file` at the given latency and concurrency, in a fresh installation. */
@@ -252,7 +260,7 @@ async function runBare(
       [...HEAP_FLAGS, ...profileFlags(`bare-${tag}`), BARE, bodies, String(concurrency)],
       {
         cwd: dir,
-        env: { ...baseEnv(), ...sim.env },
+        env: { ...baseEnv(), ...sim.env, ...CONTAINER_ENV },
       },
     );
     checkExit(`bare loop (${tag})`, measured);
