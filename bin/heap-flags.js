@@ -14,7 +14,7 @@ export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16
  * thread pool leave several partly used ones. Two arenas took `run`'s peak RSS on a 50,000-row LibreOffice
  * workbook from 205 to 190 MiB at no CPU cost (ARCHITECTURE.md, "Memory"). glibc reads it only at start, so
  * it goes with the flags: here on the re-execution, in the shebang, in the container's ENV. An operator's own
- * value is kept; other C libraries ignore it.
+ * value is kept here (the shebang can't: `env -S` has no default); other C libraries ignore it.
  */
 export const MALLOC_ARENAS = '2';
 
