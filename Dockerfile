@@ -28,7 +28,8 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production
+# Two malloc arenas: the same as the launcher sets when it starts Node itself (bin/heap-flags.js).
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=extra_ca \

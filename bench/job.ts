@@ -14,6 +14,8 @@ export const CLI = join(ROOT, 'bin', 'leasingtaker.js');
 const BARE = join(ROOT, 'bench', 'bare-client.ts');
 /** The launcher's shebang flags: passed explicitly because the benchmark starts Node itself. */
 export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+/** The container's ENV (Dockerfile) beside its flags; the other start paths get it from the launcher. */
+export const CONTAINER_ENV = { MALLOC_ARENA_MAX: '2' };
 
 /** Builds dist/ (what users run) with the project's own TypeScript. */
 export function buildDist(): void {
@@ -94,7 +96,13 @@ export function startJob(
     const env = nodeFlags.length > 0 ? { ...options.env, NODE_OPTIONS: nodeFlags.join(' ') } : options.env;
     return runProgram(CLI, args, { ...options, env });
   }
-  return runNode([...(start === 'flags' ? HEAP_FLAGS : []), ...nodeFlags, CLI, ...args], options);
+  if (start === 'flags') {
+    return runNode([...HEAP_FLAGS, ...nodeFlags, CLI, ...args], {
+      ...options,
+      env: { ...options.env, ...CONTAINER_ENV },
+    });
+  }
+  return runNode([...nodeFlags, CLI, ...args], options);
 }
 
 /** One `leasingtaker run` of `file` at the given latency and concurrency, in a fresh installation. */
@@ -159,7 +167,7 @@ export async function runBare(
   try {
     const measured = await runNode(
       [...HEAP_FLAGS, ...bench.profileFlags(`bare-${tag}`), BARE, bodies, String(concurrency)],
-      { cwd: dir, env: { ...baseEnv(), ...sim.env } },
+      { cwd: dir, env: { ...baseEnv(), ...sim.env, ...CONTAINER_ENV } },
     );
     checkExit(`bare loop (${tag})`, measured);
     const result = JSON.parse(measured.stdout.trim().split('\n').at(-1) ?? '{}') as {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAP_FLAGS, missingHeapFlags } from '../bin/heap-flags.js';
@@ -17,6 +17,8 @@ interface Probe {
   readonly starts: number;
   readonly limitMiB: number;
   readonly execArgv: readonly string[];
+  /** MALLOC_ARENA_MAX as the process saw it at exit. */
+  readonly arenaMax: string | undefined;
   readonly code: number | null;
   readonly childPid: number | undefined;
 }
@@ -32,16 +34,30 @@ beforeAll(() => {
     [
       "import v8 from 'node:v8';",
       "process.stderr.write('PROBE-START ' + process.pid + '\\n');",
-      "process.on('exit', () => process.stderr.write('PROBE-EXIT ' + JSON.stringify({ pid: process.pid, limit: v8.getHeapStatistics().heap_size_limit, execArgv: process.execArgv }) + '\\n'));",
+      "process.on('exit', () => process.stderr.write('PROBE-EXIT ' + JSON.stringify({ pid: process.pid, limit: v8.getHeapStatistics().heap_size_limit, execArgv: process.execArgv, arenaMax: process.env.MALLOC_ARENA_MAX }) + '\\n'));",
     ].join('\n'),
   );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function start(nodeArgs: readonly string[], nodeOptions = ''): Promise<Probe> {
+/** `nodeArgs` null: the launcher run as a program, through its shebang (npx, a global install). */
+function start(
+  nodeArgs: readonly string[] | null,
+  nodeOptions = '',
+  env: Record<string, string> = {},
+): Promise<Probe> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, LAUNCHER, '--version'], {
-      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--import=${probe} ${nodeOptions}`.trim() },
+    const [command, args] =
+      nodeArgs === null
+        ? [LAUNCHER, ['--version']]
+        : [process.execPath, [...nodeArgs, LAUNCHER, '--version']];
+    const child = spawn(command, args, {
+      env: {
+        // This Node first, so that the shebang's `env node` finds Node 24.
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        NODE_OPTIONS: `--import=${probe} ${nodeOptions}`.trim(),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -57,12 +73,14 @@ function start(nodeArgs: readonly string[], nodeOptions = ''): Promise<Probe> {
         pid: number;
         limit: number;
         execArgv: string[];
+        arenaMax?: string;
       };
       resolve({
         pid: seen.pid,
         starts: stderr.split('\n').filter((line) => line.startsWith('PROBE-START ')).length,
         limitMiB: seen.limit / MiB,
         execArgv: seen.execArgv,
+        arenaMax: seen.arenaMax,
         code,
         childPid: child.pid,
       });
@@ -96,6 +114,23 @@ describe('launcher heap bounds', () => {
     expect(seen.starts).toBe(2);
     expect(seen.limitMiB).toBeGreaterThan(400);
     expect(seen.execArgv).toEqual(['--max-semi-space-size=16']);
+  });
+
+  // glibc gives each thread that allocates an arena of its own (up to 8 a core); zlib, SQLite and the
+  // thread pool's work leave several partly used ones: 2 took run's peak down ~15 MB (ARCHITECTURE, "Memory").
+  it.each([
+    ['node bin/leasingtaker.js', []],
+    ['the shebang', null],
+  ] as const)('limits malloc to two arenas when started as %s', async (_how, nodeArgs) => {
+    const seen = await start(nodeArgs);
+    expect(seen.code).toBe(0);
+    expect(seen.arenaMax).toBe('2');
+  });
+
+  it("keeps the operator's own MALLOC_ARENA_MAX", async () => {
+    const seen = await start([], '', { MALLOC_ARENA_MAX: '4' });
+    expect(seen.code).toBe(0);
+    expect(seen.arenaMax).toBe('4');
   });
 
   it.each([

@@ -12,7 +12,7 @@ export const bare: Suite = {
     const rows = bench.sizes.bare;
     const file = await fleetFile(bench.inputs, 'csv', rows);
     for (const [latency, concurrency, target] of [
-      [10, 32, 0.9],
+      [10, 32, 0.85],
       [0, 16, 0.6],
     ] as const) {
       const bound = latency > 0 ? concurrency / (latency / 1000) : Number.POSITIVE_INFINITY;

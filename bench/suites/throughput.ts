@@ -28,8 +28,8 @@ export const throughput: Suite = {
       name: `job: share of the bound (${latency} ms, C${concurrency})`,
       value: median(share(jobs)),
       unit: '',
-      target: '>= 0.93',
-      holds: median(share(jobs)) >= 0.93,
+      target: '>= 0.90',
+      holds: median(share(jobs)) >= 0.9,
       runs: share(jobs),
       detail: { rows, bound, rates: jobs.map((r) => r.rate), runMs: jobs.map((r) => r.runMs) },
     });
@@ -47,6 +47,24 @@ export const throughput: Suite = {
       unit: '',
       runs: share(bares),
       detail: { rates: bares.map((r) => r.rate) },
+    });
+    bench.note({
+      suite: 'throughput',
+      name: 'bare loop: rows/s (whole process)',
+      value: median(bares.map((r) => r.rate)),
+      unit: 'rows/s',
+      runs: bares.map((r) => r.rate),
+    });
+    // Pair by pair: each job run against the bare loop run right after it, so a change of load moves both.
+    const ratios = jobs.map((job, i) => job.rate / (bares[i] as JobResult).rate);
+    bench.note({
+      suite: 'throughput',
+      name: `job / bare loop, whole run (${latency} ms, C${concurrency})`,
+      value: median(ratios),
+      unit: '',
+      target: '>= 0.95',
+      holds: median(ratios) >= 0.95,
+      runs: ratios,
     });
   },
 };
