@@ -2,7 +2,8 @@
 //
 // Row numbers: every record csv-parse emits is one row in Excel (a quoted cell with line breaks is one row),
 // so the n-th record is row n. Blank records are counted and skipped, which is why skip_empty_lines is off.
-// An Excel `sep=;` line is removed before parsing, because Excel hides it and numbers the next line 1.
+// An Excel `sep=;` line is removed before parsing (csv-preamble.ts), because Excel hides it and numbers the next
+// line 1.
 
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -11,7 +12,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, type Parser, parse } from 'csv-parse';
 import { completeLinesEnd } from './complete-lines.ts';
-import { findHeader, HEADER_SEARCH_ROWS, noHeaderMessage } from './header-search.ts';
+import { type Preamble, readPreamble } from './csv-preamble.ts';
+import { findHeader, noHeaderMessage } from './header-search.ts';
 import { rowsAfterHeader, tidyText } from './row-shape.ts';
 import { type CsvEncoding, decodeText, MixedEncodingError } from './text-decoding.ts';
 import { type FleetFile, FleetFileError, type HeaderCheck } from './types.ts';
@@ -43,84 +45,6 @@ export interface CsvOpenOptions {
   readonly complete?: boolean;
   /** Which row is the header (see `OpenOptions.header`); without it, the first non-blank row. */
   readonly header?: HeaderCheck;
-}
-
-const CANDIDATES = [';', '\t', ','] as const;
-const SEP_LINE = /^"?sep=(.)"?[ \t]*$/i;
-
-interface Preamble {
-  readonly delimiter: string;
-  /** The text to parse: everything read so far, minus a `sep=` line. */
-  readonly text: string;
-}
-
-function lineEnd(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return -1;
-}
-
-function skipLineBreak(text: string, at: number): number {
-  if (text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10) return at + 2;
-  return at + 1;
-}
-
-/**
- * Finds the delimiter from the `sep=` line or the first non-blank line that holds a candidate, counting them
- * outside quotes: a title above the table ("Flåteliste mars 2026") may have none, and must not decide it.
- * Returns undefined when `text` doesn't yet hold such a line and more may come.
- */
-function readPreamble(text: string, final: boolean): Preamble | undefined {
-  const firstEnd = lineEnd(text, 0);
-  if (firstEnd < 0 && !final && text.length < 16) return undefined;
-  const firstLine = text.slice(0, firstEnd < 0 ? text.length : firstEnd);
-  const sep = SEP_LINE.exec(firstLine);
-  if (sep?.[1] && sep[1] !== '"') {
-    if (firstEnd < 0 && !final) return undefined;
-    return { delimiter: sep[1], text: firstEnd < 0 ? '' : text.slice(skipLineBreak(text, firstEnd)) };
-  }
-
-  let at = 0;
-  let linesWithout = 0;
-  while (at < text.length && linesWithout < HEADER_SEARCH_ROWS) {
-    const counts = new Map<string, number>();
-    let inQuotes = false;
-    let blank = true;
-    let end = -1;
-    for (let i = at; i < text.length; i++) {
-      const c = text[i] as string;
-      if (c === '"') {
-        inQuotes = !inQuotes;
-        blank = false;
-      } else if (!inQuotes && (c === '\n' || c === '\r')) {
-        end = i;
-        break;
-      } else if (!inQuotes && (c === ';' || c === ',' || c === '\t')) {
-        counts.set(c, (counts.get(c) ?? 0) + 1);
-      } else if (c.trim() !== '') {
-        blank = false;
-      }
-    }
-    if (end < 0 && !final) return undefined;
-    if (!blank) {
-      let delimiter: string = ';';
-      let best = 0;
-      for (const candidate of CANDIDATES) {
-        const count = counts.get(candidate) ?? 0;
-        if (count > best) {
-          best = count;
-          delimiter = candidate;
-        }
-      }
-      if (best > 0) return { delimiter, text };
-      linesWithout += 1;
-    }
-    if (end < 0) break;
-    at = skipLineBreak(text, end);
-  }
-  return { delimiter: ';', text };
 }
 
 function rowError(file: string, row: number, error: unknown): FleetFileError {

@@ -3,7 +3,8 @@
 
 import { DELEGATED_SCOPE_SUFFIX } from './constants.ts';
 import type { LeasingtakerCommand, LeasingtakerIdJson, PlateRegister } from './register.ts';
-import type { EndpointReply, TokenStore } from './token-endpoint.ts';
+import type { EndpointReply } from './token-endpoint.ts';
+import type { TokenStore } from './token-store.ts';
 
 export interface ApiEndpointContext {
   readonly tokens: TokenStore;

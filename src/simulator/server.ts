@@ -8,7 +8,8 @@ import { ClientRegistry } from './clients.ts';
 import { API_PATH, DEFAULT_SCOPE, TOKEN_PATH } from './constants.ts';
 import { createRng, DEFAULT_SEED, drawFault, faultSettings } from './faults.ts';
 import { PlateRegister } from './register.ts';
-import { type EndpointReply, JWT_BEARER_GRANT, TokenEndpoint, TokenStore } from './token-endpoint.ts';
+import { type EndpointReply, JWT_BEARER_GRANT, TokenEndpoint } from './token-endpoint.ts';
+import { TokenStore } from './token-store.ts';
 import type { CallRecord, FaultSettings, Simulator, SimulatorOptions } from './types.ts';
 
 /** Far above any real request (a grant with a certificate chain is a few kB), far below a memory problem. */
