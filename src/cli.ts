@@ -173,7 +173,7 @@ export function buildProgram(): Command {
     .description(
       'Run the whole job on the bundled sample files against the embedded simulator: no credentials needed.',
     )
-    .option('--dir <dir>', 'working folder for the demo (default ./demo)', 'demo')
+    .addOption(new Option('--dir <dir>', 'working folder for the demo').default('demo', './demo'))
     .action(async (options: { dir: string }) => {
       const { demoCommand } = await import('./commands/demo.ts');
       process.exitCode = await demoCommand(options);
@@ -184,11 +184,14 @@ export function buildProgram(): Command {
     .description(
       'Run the embedded simulator of Maskinporten and the Leasingtaker-API on 127.0.0.1, for tests and training.',
     )
-    .option('--port <n>', 'port to listen on (default: a free port)', positiveInteger, 0)
-    .option(
-      '--key-dir <dir>',
-      'where to write the throwaway key pair (default ./demo/simulator)',
-      'demo/simulator',
+    .addOption(
+      new Option('--port <n>', 'port to listen on').argParser(positiveInteger).default(0, 'a free port'),
+    )
+    .addOption(
+      new Option('--key-dir <dir>', 'where to write the throwaway key pair').default(
+        'demo/simulator',
+        './demo/simulator',
+      ),
     )
     .addOption(
       new Option('--token-lifetime <seconds>', 'lifetime of issued access tokens')

@@ -214,14 +214,17 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
     const label = match?.[1] ?? '';
     if (!match || weight < 1) {
       problems.push(
-        `LEASINGTAKER_OWNER_WEIGHTS: "${pair}" is not ORGNR=WEIGHT or own=WEIGHT (a whole number from 1).`,
+        `LEASINGTAKER_OWNER_WEIGHTS: "${pair}" is not ORGNR=WEIGHT or own=WEIGHT (a whole number from 1 to 999).`,
       );
       continue;
     }
     // The owner folders' rule: a weight for a name the inbox never takes would silently weigh nothing.
     const folder = label === 'own' ? undefined : ownerFolder(label);
     if (folder && !folder.ok) {
-      problems.push(`LEASINGTAKER_OWNER_WEIGHTS: "${pair}": ${label} ${folder.reason}.`);
+      // Nine digits reach here, so only the control digit can be wrong; the setting names no folder itself.
+      problems.push(
+        `LEASINGTAKER_OWNER_WEIGHTS: "${pair}": ${label} is not an organisasjonsnummer (its control digit is wrong), so no owner folder is named so.`,
+      );
       continue;
     }
     weights.set(ownerFromLabel(label), weight);

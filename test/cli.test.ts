@@ -30,6 +30,15 @@ describe('leasingtaker CLI', () => {
     }
   });
 
+  // A newcomer reads each option's default once, in words: commander adds "(default: ...)" of its own to an
+  // option given a default value, so a description that also names it says it twice.
+  it.each(['demo', 'simulator'])('names each default of %s --help once', async (command) => {
+    const own = await spawnCli([command, '--help']);
+    const options = own.stdout.replace(/\n {6,}/g, ' ').split(/\n/);
+    for (const line of options) expect((line.match(/\(default/g) ?? []).length).toBeLessThanOrEqual(1);
+    expect(own.stdout).toContain(command === 'demo' ? '(default: ./demo)' : '(default: a free port)');
+  });
+
   it('exits 2 and lists every configuration problem at once, touching nothing', async () => {
     const result = await spawnCli(
       ['run'],

@@ -71,4 +71,20 @@ describe('loadRunConfig: LEASINGTAKER_OWNER_WEIGHTS', () => {
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.problems.join('\n')).toMatch(which);
   });
+
+  // The setting is a list of weights, not a folder: its problem says what is wrong with the number it names,
+  // and a weight above the largest one taken says the range.
+  it.each([
+    [
+      '912345678=2',
+      'LEASINGTAKER_OWNER_WEIGHTS: "912345678=2": 912345678 is not an organisasjonsnummer (its control digit is wrong), so no owner folder is named so.',
+    ],
+    [
+      'own=1000',
+      'LEASINGTAKER_OWNER_WEIGHTS: "own=1000" is not ORGNR=WEIGHT or own=WEIGHT (a whole number from 1 to 999).',
+    ],
+  ])('says plainly why %s is refused', (value, problem) => {
+    const loaded = loadRunConfig({ ...BASE, LEASINGTAKER_OWNER_WEIGHTS: value });
+    expect(loaded.ok || loaded.problems).toEqual([problem]);
+  });
 });

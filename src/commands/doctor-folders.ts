@@ -4,6 +4,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { acquireRunLock, RunLockedError } from '../job/run-lock.ts';
+import { SurroundingsError } from '../storage/surroundings.ts';
 import type { Check } from './doctor-check.ts';
 
 /** Below this much free space where the ledger, reports or archive live, doctor fails. */
@@ -61,6 +62,8 @@ export async function checkLock(state: string): Promise<Check> {
         text: `held: a run is working with ${state} now, and a run started meanwhile does nothing. Run doctor again when it has finished.`,
       };
     }
+    // The folder's trouble says which folder and what to do; a bare code would not.
+    if (error instanceof SurroundingsError) return { verdict: 'skip', text: `not checked: ${error.message}` };
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { verdict: 'skip', text: `not checked (${code}).` };
   }

@@ -11,7 +11,11 @@ export interface RunAttention {
   readonly accessRefused?: readonly string[];
   readonly unreadableFiles: number;
   readonly rowsGivenUp: number;
-  readonly sendingHalted?: string;
+  /**
+   * Why sending halted. The key keeps its older word, "stopped": it is the log line's, which operators' queries and
+   * alerts select on, so the inside's new word for halting does not reach it.
+   */
+  readonly sendingStopped?: string;
   readonly rowsWaiting: number;
   readonly inboxFiles: number;
   /** For staff rather than operations: rows the API stopped with merknader, and rows to correct. */
@@ -44,7 +48,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
     ...(refused.length > 0 ? { accessRefused: refused } : {}),
     unreadableFiles: outcome.files.filter((file) => file.status === 'unreadable').length,
     rowsGivenUp: outcome.files.reduce((sum, file) => sum + file.givenUp, 0),
-    ...(!configuration && outcome.haltReason ? { sendingHalted: outcome.haltReason } : {}),
+    ...(!configuration && outcome.haltReason ? { sendingStopped: outcome.haltReason } : {}),
     rowsWaiting: [...(outcome.rowsWaiting?.values() ?? [])].reduce((sum, n) => sum + n, 0),
     inboxFiles: outcome.inboxFiles,
     rowsStopped: totals.stopped,
@@ -60,7 +64,7 @@ export function summarizeRun(outcome: RunOutcome): RunSummary {
   if (attention.unreadableFiles) needs.push(`${attention.unreadableFiles} file(s) could not be read`);
   if (attention.rowsGivenUp)
     needs.push(`${attention.rowsGivenUp} row(s) given up after LEASINGTAKER_MAX_RUNS`);
-  if (attention.sendingHalted) needs.push(`sending stopped: ${attention.sendingHalted}`);
+  if (attention.sendingStopped) needs.push(`sending stopped: ${attention.sendingStopped}`);
   if (attention.rowsWaiting) needs.push(`${attention.rowsWaiting} row(s) wait for the next run`);
   if (attention.inboxFiles) needs.push(`${attention.inboxFiles} file(s) wait in the inbox`);
   // An exit code above 0 always names something, even a cause this summary has no figure for.

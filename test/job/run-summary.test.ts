@@ -115,3 +115,35 @@ describe('the "Run finished" line', () => {
     }
   });
 });
+
+describe('the "Run finished" line\'s attention keys', () => {
+  // Log queries and alerts select on these keys (README, "Log lines that matter"): renaming one breaks them
+  // silently, so they are pinned here whatever the code calls the same things inside.
+  it('names each kind as operators query it', () => {
+    const halted = summarizeRun(
+      run({ exitCode: 1, haltReason: 'API-et svarte ikke', rowsWaiting: new Map([['', 2]]), inboxFiles: 1 }),
+    );
+    expect(Object.keys(halted.attention).sort()).toEqual(
+      [
+        'inboxFiles',
+        'rowsGivenUp',
+        'rowsInvalid',
+        'rowsStopped',
+        'rowsWaiting',
+        'sendingStopped',
+        'unreadableFiles',
+      ].sort(),
+    );
+    expect(halted.attention).toMatchObject({ sendingStopped: 'API-et svarte ikke' });
+    const refused = summarizeRun(
+      run({ exitCode: 2, haltReason: 'invalid_grant', refusedOwners: ['912345688'] }),
+    );
+    expect(refused.attention).toMatchObject({
+      accessRefused: ['912345688'],
+      sendingStopped: 'invalid_grant',
+    });
+    const configuration = summarizeRun(run({ exitCode: 2, haltReason: 'MASKINPORTEN_KEY_FILE unreadable' }));
+    expect(configuration.attention).toMatchObject({ configuration: 'MASKINPORTEN_KEY_FILE unreadable' });
+    expect(configuration.attention).not.toHaveProperty('sendingStopped');
+  });
+});
