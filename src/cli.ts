@@ -1,4 +1,4 @@
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { LedgerAction } from './commands/ledger.ts';
 import { NORWEGIAN_TITLES, norwegianError } from './commands/norwegian-help.ts';
 import { describeDefault, describeRange, plainText, SETTINGS, type SettingKey } from './settings.ts';
@@ -59,6 +59,9 @@ export function buildProgram(): Command {
         'Leasingtaker-API, from the CSV and Excel files staff keep, and writes a result spreadsheet per file.',
     )
     .version(version, '-v, --version')
+    // commander would exit itself, with 1 for a bad command line; `main` makes that 2 (README "Exit codes").
+    // Set before the commands are added, which inherit it.
+    .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -211,6 +214,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has said what was wrong. --help and --version end here too, with 0; anything else it refuses
+      // (an unknown option or command, a flag's value, a missing argument) is a configuration error.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
     // The last net under the commands, which handle what they foresee: one line for a person, the stack only
     // with LOG_LEVEL=debug (read from the environment: the configuration may be what failed).
     const message = error instanceof Error ? error.message : String(error);

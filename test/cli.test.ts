@@ -39,6 +39,25 @@ describe('leasingtaker CLI', () => {
     expect(own.stdout).toContain(command === 'demo' ? '(default: ./demo)' : '(default: a free port)');
   });
 
+  // A mistyped flag is a configuration error like a mistyped variable (README "Exit codes": 2), not "needs
+  // attention" (1), which is what a scheduler's alert on exit 1 would take it for.
+  it.each([
+    [['run', '--concurrency', 'abc'], /--concurrency.*whole number/],
+    [['run', '--max-rps', '-1'], /--max-rps/],
+    [['doctor', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['no-such-command'], /unknown command 'no-such-command'/],
+    [['history'], /missing required argument/],
+  ])('exits 2 on a bad command line: %j', async (args, why) => {
+    const result = await spawnCli(args);
+    expect(result.stderr).toMatch(why);
+    expect(result.code).toBe(2);
+  });
+
+  it('still exits 0 for --help and --version', async () => {
+    expect((await spawnCli(['run', '--help'])).code).toBe(0);
+    expect((await spawnCli(['--version'])).code).toBe(0);
+  });
+
   it('exits 2 and lists every configuration problem at once, touching nothing', async () => {
     const result = await spawnCli(
       ['run'],
