@@ -53,6 +53,24 @@ describe('leasingtaker CLI', () => {
     expect(result.code).toBe(2);
   });
 
+  // The ledger commands read the state folder and the retry budget through the settings table, as a run does:
+  // a budget that is not a number is refused before anything is touched, not carried into the SQL as NaN.
+  it.each([['keep'], ['restore']])(
+    'ledger %s refuses a LEASINGTAKER_MAX_RUNS that is not a number',
+    async (action) => {
+      const state = join(dir, `ledger-${action}`);
+      const result = await spawnCli(['ledger', action], {
+        LEASINGTAKER_MAX_RUNS: 'abc',
+        LEASINGTAKER_STATE: state,
+      });
+      expect(result.stderr).toContain(
+        'LEASINGTAKER_MAX_RUNS must be a whole number from 1 to 1000; it is "abc".',
+      );
+      expect(result.code).toBe(2);
+      expect(existsSync(state)).toBe(false);
+    },
+  );
+
   it('still exits 0 for --help and --version', async () => {
     expect((await spawnCli(['run', '--help'])).code).toBe(0);
     expect((await spawnCli(['--version'])).code).toBe(0);
