@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
-import { isOwnerFolder } from '../inbox/owner-folder.ts';
+import { maskIdNumbers } from '../domain/mask.ts';
+import { ownerFolder } from '../inbox/owner-folder.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
 import type { MaskinportenSettings } from '../maskinporten/settings.ts';
@@ -56,10 +57,15 @@ export async function doctorCommand(flags: Flags & { envFile?: string }): Promis
     say('fail', `Signing key: ${error.message}`);
   }
 
+  const { owners, leftAlone } = await tokenSettings(config);
+  for (const { name, reason } of leftAlone) {
+    // A folder's name may be a fødselsnummer (a clerk's mistake): masked, as in every console line.
+    say('note', `Inbox folder ${maskIdNumbers(name)}: left alone, it ${reason}; files in it are not sent.`);
+  }
   let token: string | undefined;
   if (key === undefined) say('skip', 'Maskinporten token: not asked for without a usable key.');
   else {
-    for (const { owner, settings } of await tokenSettings(config)) {
+    for (const { owner, settings } of owners) {
       const who = owner ? ` for fleet owner ${owner}` : '';
       try {
         const fresh = await createTokenProvider(settings, {
@@ -135,19 +141,29 @@ function describeKey(key: SigningKey, settings: MaskinportenSettings): string {
   return `RSA, ${bits} bits, from ${from}, ${identity}.`;
 }
 
-/** The installation's own token, and one per fleet owner folder in the inbox (each is a delegation in Altinn). */
-async function tokenSettings(
-  config: RunConfig,
-): Promise<{ owner: string; settings: MaskinportenSettings }[]> {
+/**
+ * The installation's own token, and one per fleet owner folder in the inbox (each is a delegation in Altinn);
+ * beside them the inbox folders a run leaves alone, with why (the owner-folder rule, inbox/owner-folder.ts).
+ */
+async function tokenSettings(config: RunConfig): Promise<{
+  owners: { owner: string; settings: MaskinportenSettings }[];
+  leftAlone: { name: string; reason: string }[];
+}> {
   const own = config.api.maskinporten;
-  const list = [{ owner: own.consumerOrg ?? '', settings: own }];
+  const owners = [{ owner: own.consumerOrg ?? '', settings: own }];
+  const leftAlone: { name: string; reason: string }[] = [];
   const entries = await readdir(config.inbox, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (!entry.isDirectory() || !isOwnerFolder(entry.name)) continue;
-    list.push({
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const folder = ownerFolder(entry.name);
+    if (!folder.ok) {
+      leftAlone.push({ name: entry.name, reason: folder.reason });
+      continue;
+    }
+    owners.push({
       owner: entry.name,
       settings: { ...own, consumerOrg: entry.name, scope: config.api.delegatedScope },
     });
   }
-  return list;
+  return { owners, leftAlone };
 }

@@ -51,6 +51,26 @@ describe('leasingtaker doctor', () => {
     for (const token of harness.local.sim.issuedTokens()) expect(result.stdout).not.toContain(token);
   });
 
+  // README ("Acting for several fleet owners"): a folder whose name is not a valid organisasjonsnummer is left
+  // alone and logged by run, watch and doctor alike; doctor says so in a line of its own, masking what could be a
+  // fødselsnummer in the name, and gets no token for it.
+  it('names each inbox folder it will not treat as a fleet owner, without failing', async () => {
+    const inbox = join(harness.dir, 'inbox-odd-folders');
+    for (const name of ['912345678', '03899274716', 'kunder', '310555568'])
+      mkdirSync(join(inbox, name), { recursive: true });
+    const result = await spawnCli(['doctor'], { ...env, LEASINGTAKER_INBOX: inbox }, { cwd: harness.dir });
+    expect(result.code).toBe(0);
+    const notes = result.stdout.split('\n').filter((line) => line.startsWith('! Inbox folder'));
+    expect(notes).toEqual([
+      expect.stringMatching(/^! Inbox folder 038992\*{5}: left alone, .*not an organisasjonsnummer/),
+      expect.stringMatching(/^! Inbox folder 912345678: left alone, .*control digit is wrong/),
+      expect.stringMatching(/^! Inbox folder kunder: left alone, .*not an organisasjonsnummer/),
+    ]);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('03899274716');
+    expect(result.stdout).toContain('Maskinporten token for fleet owner 310555568');
+    expect(result.stdout).not.toContain('Maskinporten token for fleet owner 912345678');
+  });
+
   it('fails with a line naming MASKINPORTEN_KID when Maskinporten does not know the key id', async () => {
     const result = await spawnCli(['doctor'], { ...env, MASKINPORTEN_KID: 'not-registered' });
     expect(result.code).toBe(2);
