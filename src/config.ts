@@ -227,7 +227,12 @@ function parseOwnerWeights(value: string, problems: string[]): Map<string, numbe
       );
       continue;
     }
-    weights.set(ownerFromLabel(label), weight);
+    const owner = ownerFromLabel(label);
+    if (weights.has(owner)) {
+      problems.push(`LEASINGTAKER_OWNER_WEIGHTS: ${label} is given a weight twice; give each owner one.`);
+      continue;
+    }
+    weights.set(owner, weight);
   }
   return weights;
 }

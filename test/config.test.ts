@@ -66,6 +66,9 @@ describe('loadRunConfig: LEASINGTAKER_OWNER_WEIGHTS', () => {
     ['123456789=2', /123456789=2/],
     ['91234567=2', /91234567=2/],
     ['912345688=0', /912345688=0/],
+    // Which of two weights for one owner would count is anybody's guess: say so instead of taking the last.
+    ['912345688=3,912345688=2', /912345688 is given a weight twice/],
+    ['own=1 own=2', /own is given a weight twice/],
   ])('refuses %s, saying which', (value, which) => {
     const loaded = loadRunConfig({ ...BASE, LEASINGTAKER_OWNER_WEIGHTS: value });
     expect(loaded.ok).toBe(false);
