@@ -40,6 +40,10 @@ export async function historyCommand(
     printError(`${(error as Error).message}\n`);
     return 2;
   }
+  if (plate.trim() === '') {
+    printError('Name the plate to look up: leasingtaker history <kjennemerke> (for example CU10001).\n');
+    return 2;
+  }
   // The state folder as a run reads it (settings.ts): the same flag, variable and default.
   const state = resolve(settingReaders(process.env, { state: options.state }, []).text('state'));
   if (!existsSync(join(state, 'ledger.sqlite'))) {

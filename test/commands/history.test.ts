@@ -35,6 +35,13 @@ describe('leasingtaker history', () => {
   // Only the state folder: history needs no Maskinporten settings.
   const history = (args: string[]) => spawnCli(['history', ...args], { LEASINGTAKER_STATE: harness.state });
 
+  // An empty plate is a command line that names nothing (exit 2, as for every command), not "no such plate" (1).
+  it.each([[''], ['   ']])('asks for a plate when given %j', async (plate) => {
+    const result = await history([plate]);
+    expect(result.stderr).toMatch(/Name the plate to look up: leasingtaker history <kjennemerke>/);
+    expect(result.code).toBe(2);
+  });
+
   it('lists every row of the plate, oldest first, however the plate is written', async () => {
     const result = await history(['cu-10001']);
     expect(result.code).toBe(0);
