@@ -28,7 +28,7 @@ const HISTORY_LIMIT = 1_000;
 /**
  * `leasingtaker history PLATE`: what the ledger knows about a vehicle, oldest first, for the staff member who
  * asks "did we register the lessee on CU10001 in March?". Needs only the state folder, no Maskinporten
- * settings. Exit 0 when the plate is known, 1 when it is not, 2 when there is no ledger.
+ * settings. Exit 0 when the plate is known, 1 when it is not, 2 when there is no ledger or no plate is named.
  */
 export async function historyCommand(
   plate: string,
