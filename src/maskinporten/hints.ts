@@ -15,7 +15,7 @@ const RULES: readonly Rule[] = [
   {
     matches: (_, d) => /consumer_org|delegat|altinn/i.test(d),
     hint: (s) =>
-      `Check that the fleet owner ${s.consumerOrg === undefined ? '(MASKINPORTEN_CONSUMER_ORG)' : `${maskId(s.consumerOrg)} (MASKINPORTEN_CONSUMER_ORG)`} has delegated access to the API to your organisation in Altinn, and that MASKINPORTEN_SCOPE is the scope for delegated use.`,
+      `Check that the fleet owner ${s.consumerOrg === undefined ? '(MASKINPORTEN_CONSUMER_ORG)' : `${maskId(s.consumerOrg)} (its owner folder in the inbox, or MASKINPORTEN_CONSUMER_ORG)`} has delegated access to the API to your organisation in Altinn, and that MASKINPORTEN_SCOPE is the scope for delegated use.`,
   },
   {
     matches: (e, d) => e === 'invalid_scope' || /invalid scope/i.test(d),

@@ -50,4 +50,11 @@ describe('explainOAuthError', () => {
     expect(hint).toContain('974760***');
     expect(hint).not.toContain('974760673');
   });
+
+  // A delegated owner comes from MASKINPORTEN_CONSUMER_ORG or from an owner folder in the inbox: the hint must
+  // not send the operator to a setting that was never set.
+  it('names both places a fleet owner can come from in a delegation hint', () => {
+    const hint = explainOAuthError('invalid_grant', 'missing delegation', settings);
+    expect(hint).toMatch(/974760\*\*\* \(its owner folder in the inbox, or MASKINPORTEN_CONSUMER_ORG\)/);
+  });
 });
