@@ -71,6 +71,20 @@ describe('leasingtaker CLI', () => {
     },
   );
 
+  // `keep` accepts the ledger that is there; with none there, making an empty one and accepting it would be
+  // `ledger new` under another name, and the backup it then writes blamed the state folder for the archive's path.
+  it('ledger keep without a ledger says there is none to keep, and makes none', async () => {
+    const state = join(dir, 'keep-nothing-state');
+    const archive = join(dir, 'keep-nothing-archive');
+    const result = await spawnCli(['ledger', 'keep'], {
+      LEASINGTAKER_STATE: state,
+      LEASINGTAKER_ARCHIVE: archive,
+    });
+    expect(`${result.stdout}${result.stderr}`).toMatch(/There is no ledger in .*keep-nothing-state to keep/);
+    expect(result.code).toBe(2);
+    expect(existsSync(join(state, 'ledger.sqlite'))).toBe(false);
+  });
+
   it('still exits 0 for --help and --version', async () => {
     expect((await spawnCli(['run', '--help'])).code).toBe(0);
     expect((await spawnCli(['--version'])).code).toBe(0);

@@ -112,6 +112,12 @@ async function act(
     return;
   }
   if (action === 'keep') {
+    if (found.ledger === 'absent') {
+      throw new LedgerGuardError(
+        `There is no ledger in ${state} to keep. \`leasingtaker ledger restore\` takes the backup beside the ` +
+          'archive; `leasingtaker ledger new` starts an empty ledger on purpose.',
+      );
+    }
     if (damaged) {
       throw new LedgerGuardError(
         `The ledger in ${state} is damaged (${found.damage}) and can't be kept: ` +
