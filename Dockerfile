@@ -58,7 +58,7 @@ USER 1000:1000
 
 # No HEALTHCHECK: `run` is a one-shot that exits with its status (0 done, 1 needs attention, 2 configuration).
 # The heap bounds are the launcher's own (bin/leasingtaker.js; see ARCHITECTURE.md, "Memory").
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-old-space-size=160", "--max-semi-space-size=16", "/app/bin/leasingtaker.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-old-space-size=160", "--max-semi-space-size=8", "/app/bin/leasingtaker.js"]
 CMD ["run"]
 
 LABEL org.opencontainers.image.title="leasingtaker-batch" \

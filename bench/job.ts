@@ -13,7 +13,7 @@ import { logLine, type Measured, runNode, runProgram, startSimulatorProcess } fr
 export const CLI = join(ROOT, 'bin', 'leasingtaker.js');
 const BARE = join(ROOT, 'bench', 'bare-client.ts');
 /** The launcher's shebang flags: passed explicitly because the benchmark starts Node itself. */
-export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=8'];
 /** The container's ENV (Dockerfile) beside its flags; the other start paths get it from the launcher. */
 export const CONTAINER_ENV = { MALLOC_ARENA_MAX: '2' };
 

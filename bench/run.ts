@@ -1,7 +1,7 @@
 // `npm run bench -- [suite ...] [--quick] [--runs N] [--no-build] [--profile]`; `--help` lists the suites.
 //
 // Builds dist/ (what users run), then measures the job as users run it: `node --max-old-space-size=160
-// --max-semi-space-size=16 bin/leasingtaker.js run` as a child process, against the embedded simulator in a
+// --max-semi-space-size=8 bin/leasingtaker.js run` as a child process, against the embedded simulator in a
 // process of its own on loopback, with generated fleet files. One file per suite in bench/suites/; see
 // bench/README.md for the method and how to read the figures. Results: a table on stdout and
 // bench/results/<time>.json (+ latest.json) with a chart beside it.

@@ -7,7 +7,7 @@
 // Flags the operator passed (on the command line or in NODE_OPTIONS) are kept as they are.
 
 /** Without them exceljs' streaming reader lets the heap grow to several hundred MB (ARCHITECTURE.md, "Memory"). */
-export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=16'];
+export const HEAP_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=8'];
 
 /**
  * glibc's malloc gives each thread that allocates an arena of its own (up to 8 a core): zlib, SQLite and libuv's

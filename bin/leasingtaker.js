@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-old-space-size=160 --max-semi-space-size=16
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-old-space-size=160 --max-semi-space-size=8
 // Launcher. Plain JavaScript that any Node can parse, so that an old Node says what is wrong instead of
 // failing on syntax. The heap is bounded however the job is started: by the
 // shebang's flags, or else by heap-flags.js, which re-executes Node with them (see ARCHITECTURE.md, "Memory").

@@ -20,7 +20,7 @@ project="$PWD"
 NODE="$project/node_modules/node/bin/node"
 [ -x "$NODE" ] || { echo "No $NODE: run npm ci first (it brings the project's Node.js 24)." >&2; exit 2; }
 export PATH="$(dirname "$NODE"):$PATH"
-HEAP=(--max-old-space-size=160 --max-semi-space-size=16)
+HEAP=(--max-old-space-size=160 --max-semi-space-size=8)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/leasingtaker-check-image.XXXXXX")"
 sim_pid=""

@@ -113,7 +113,7 @@ describe('launcher heap bounds', () => {
     expect(seen.code).toBe(0);
     expect(seen.starts).toBe(2);
     expect(seen.limitMiB).toBeGreaterThan(400);
-    expect(seen.execArgv).toEqual(['--max-semi-space-size=16']);
+    expect(seen.execArgv).toEqual(['--max-semi-space-size=8']);
   });
 
   // glibc gives each thread that allocates an arena of its own (up to 8 a core); zlib, SQLite and the
@@ -135,7 +135,7 @@ describe('launcher heap bounds', () => {
 
   it.each([
     [[], '', HEAP_FLAGS],
-    [['--max-old-space-size=100'], '', ['--max-semi-space-size=16']],
+    [['--max-old-space-size=100'], '', ['--max-semi-space-size=8']],
     [['--max_old_space_size=100'], '--max-semi-space-size=4', []],
     [[], '--import=x.mjs  --max-semi-space-size=1', ['--max-old-space-size=160']],
     [['--inspect'], '', HEAP_FLAGS],

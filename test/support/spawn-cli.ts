@@ -39,7 +39,7 @@ export function startCli(
 ): RunningCli {
   const child = spawn(
     process.execPath,
-    ['--max-old-space-size=160', '--max-semi-space-size=16', CLI, ...args],
+    ['--max-old-space-size=160', '--max-semi-space-size=8', CLI, ...args],
     {
       cwd: options.cwd,
       env: {
