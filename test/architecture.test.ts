@@ -2,10 +2,11 @@
 // read from the sources' own imports, so that an import running back up fails here instead of being found by
 // the next reviewer.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from './support/installation.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
@@ -29,13 +30,7 @@ function documentedOrder(): string[] {
   return parts;
 }
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
+const sourceFiles = (dir: string): string[] => filesUnder(dir).filter((path) => path.endsWith('.ts'));
 
 /** Every relative import of every file in src/ (static and dynamic), as [from part, to part, where]. */
 function imports(): [string, string, string][] {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import type { Flags, RunConfig } from '../config.ts';
 import { print } from '../console.ts';
 import { maskIdNumbers } from '../domain/mask.ts';
+import { isTemporaryName } from '../inbox/listing.ts';
 import { ownerFolder } from '../inbox/owner-folder.ts';
 import { MaskinportenError } from '../maskinporten/errors.ts';
 import { loadSigningKey, type SigningKey } from '../maskinporten/keys.ts';
@@ -154,7 +155,8 @@ async function tokenSettings(config: RunConfig): Promise<{
   const leftAlone: { name: string; reason: string }[] = [];
   const entries = await readdir(config.inbox, { withFileTypes: true }).catch(() => []);
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    // The listing's own rules (inbox/listing.ts): what it passes over silently, doctor does too.
+    if (!entry.isDirectory() || isTemporaryName(entry.name)) continue;
     const folder = ownerFolder(entry.name);
     if (!folder.ok) {
       leftAlone.push({ name: entry.name, reason: folder.reason });
