@@ -18,7 +18,15 @@ import { ReadBack } from './read-back.ts';
 import { createSchema } from './schema.ts';
 import { type OpenRow, type SupersededRow, Superseding } from './superseding.ts';
 import { Transactions } from './transactions.ts';
-import type { FileLayout, FileRecord, FileStatus, LedgerRow, OutcomeCounts, RowStatus } from './types.ts';
+import type {
+  FileLayout,
+  FileRecord,
+  FileStatus,
+  LedgerRow,
+  OutcomeCounts,
+  RowRange,
+  RowStatus,
+} from './types.ts';
 
 // The shapes the façade's methods take and return, where its callers import them from.
 export type { EarlierSuccess, FileLook, NewFile, OpenRow, PreviousRow, QueuedRow, SupersededRow };
@@ -387,9 +395,9 @@ export class Ledger {
     return this.#readBack.waitingRowsByOwner(maxRuns, fileIds);
   }
 
-  /** Lazily, in row order: a report of 200,000 rows never holds them all. */
-  rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
-    return this.#readBack.rowsWithStatus(fileId, statuses);
+  /** Lazily, in row order (within `range`, if given): a report of 200,000 rows never holds them all. */
+  rowsWithStatus(fileId: number, statuses: readonly RowStatus[], range?: RowRange): Iterable<LedgerRow> {
+    return this.#readBack.rowsWithStatus(fileId, statuses, range);
   }
 
   /**

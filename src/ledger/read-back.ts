@@ -19,7 +19,7 @@ import {
   text,
   textOrNull,
 } from './row-shape.ts';
-import type { LedgerRow, OutcomeCounts, RowStatus } from './types.ts';
+import type { LedgerRow, OutcomeCounts, RowRange, RowStatus } from './types.ts';
 
 export class ReadBack {
   readonly #db: DatabaseSync;
@@ -66,11 +66,14 @@ export class ReadBack {
     return byOwner;
   }
 
-  *rowsWithStatus(fileId: number, statuses: readonly RowStatus[]): Iterable<LedgerRow> {
+  *rowsWithStatus(fileId: number, statuses: readonly RowStatus[], range: RowRange = {}): Iterable<LedgerRow> {
     const placeholders = statuses.map(() => '?').join(', ');
     const statement = this.#db.prepare(`SELECT ${ROW_COLUMNS} FROM rows r ${ROW_JOINS}
-      WHERE r.file_id = ? AND r.status IN (${placeholders}) ORDER BY r.row_number`);
-    for (const row of statement.iterate(fileId, ...statuses)) yield toLedgerRow(row);
+      WHERE r.file_id = ? AND r.status IN (${placeholders}) AND r.row_number > ? AND r.row_number < ?
+      ORDER BY r.row_number`);
+    const after = range.after ?? 0;
+    const before = range.before ?? Number.MAX_SAFE_INTEGER;
+    for (const row of statement.iterate(fileId, ...statuses, after, before)) yield toLedgerRow(row);
   }
 
   history(plate: string, limit: number): (LedgerRow & { file: string; owner: string })[] & { total: number } {

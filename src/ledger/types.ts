@@ -7,6 +7,12 @@ import type { Handling, RowProblem } from '../domain/types.ts';
  */
 export type RowStatus = 'pending' | 'sending' | 'ok' | 'stopped' | 'failed' | 'invalid' | 'skipped';
 
+/** Rows numbered between `after` and `before`, both left out; either end open when not given. */
+export interface RowRange {
+  readonly after?: number;
+  readonly before?: number;
+}
+
 export type FileStatus = 'reading' | 'sending' | 'done' | 'unreadable';
 
 export interface FileRecord {

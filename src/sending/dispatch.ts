@@ -1,6 +1,7 @@
 import type { RowOutcome } from '../domain/outcome.ts';
 import type { Ledger, QueuedRow } from '../ledger/ledger.ts';
 import type { SendLane } from './row-sender.ts';
+import { SettledRows } from './settled-rows.ts';
 
 /** The sender's side of the read-ahead window (read-ahead.ts): where the reader is, and how far the rows go. */
 export interface RowsFromReader {
@@ -22,6 +23,8 @@ export interface DispatchOptions {
   readonly window: RowsFromReader;
   /** Called after each row's outcome is recorded. */
   readonly onRowDone: (outcome: RowOutcome['kind']) => void;
+  /** Told each time every row numbered below `below` has its outcome for this run (settled-rows.ts). */
+  readonly onSettled?: (below: number) => void;
 }
 
 /** After a halt, how long requests already sent get to finish (below the grace periods of `watch` and Kubernetes). */
@@ -76,6 +79,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
   const running = new Set<Promise<void>>();
   /** Claimed from the queue (marked `sending`) but not handed to the API yet. */
   const unsent = new Set<number>();
+  const settled = new SettledRows();
   let cursor = 0;
   let wake: (() => void) | undefined;
   // Claimed rows held at most: a few batches, however the rows spread over plates. The rows handed to the pool
@@ -93,6 +97,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
       })
       .then(() => {
         running.delete(task);
+        if (settled.done(row.rowNumber)) options.onSettled?.(settled.below);
         const queue = waiting.get(row.plate);
         const next = halted.aborted ? undefined : queue?.shift();
         if (next) {
@@ -172,6 +177,7 @@ export async function dispatchRows(options: DispatchOptions): Promise<void> {
     window.moveCursor(batch[batch.length - 1]?.id ?? cursor);
     for (const row of batch) {
       cursor = row.id;
+      settled.claimed(row.rowNumber);
       if (!row.maybeSentBefore) unsent.add(row.id);
       const queue = waiting.get(row.plate);
       if (queue) {

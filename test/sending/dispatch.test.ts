@@ -47,9 +47,10 @@ class FakeSender implements RowSender {
   inFlight = 0;
   mostInFlight = 0;
   readonly #waiting: { plate: string; answer: (outcome: RowOutcome | Error) => void }[] = [];
-  #answerAtOnce: ((plate: string) => RowOutcome | Error) | undefined;
+  /** Answers a plate's request at once with what it returns; undefined: the request waits for the test. */
+  #answerAtOnce: ((plate: string) => RowOutcome | Error | undefined) | undefined;
 
-  constructor(answerAtOnce?: (plate: string) => RowOutcome | Error) {
+  constructor(answerAtOnce?: (plate: string) => RowOutcome | Error | undefined) {
     this.#answerAtOnce = answerAtOnce;
   }
 
@@ -152,6 +153,35 @@ describe('dispatchRows', () => {
     });
     // With one slot, each request starts only once the one before it is on disk.
     expect(recordedWhenSent).toEqual([0, 1, 2]);
+  });
+
+  it('tells how far the rows have their outcome: never past a row in flight, all on disk below the line', async () => {
+    addRows(['CU10001', 'CU10002', 'CU10003', 'CU10001', 'CU10004']);
+    // Row 2 (CU10001) waits for the test; the others answer at once. Row 5 waits behind row 2, its plate's.
+    const sender = new FakeSender((plate) => (plate === 'CU10001' ? undefined : STOPPED));
+    const lines: number[] = [];
+    const openBelowLine: string[] = [];
+    const dispatch = dispatchRows({
+      ledger,
+      fileId,
+      lane: lane(sender, 3),
+      window: ReadAheadWindow.readerAlreadyDone(),
+      onRowDone: () => {},
+      onSettled: (below) => {
+        lines.push(below);
+        const open = statuses().filter((status) => /:(pending|sending)$/.test(status));
+        openBelowLine.push(...open.filter((status) => Number(status.split(':')[0]) < below));
+      },
+    });
+    while (sender.inFlight < 1 || statuses().filter((s) => s.endsWith(':stopped')).length < 3) await tick();
+    expect(lines).toEqual([]);
+    expect(sender.answerAll()).toBe(1);
+    while (sender.inFlight < 1) await tick();
+    expect(lines).toEqual([5]);
+    sender.answerAll();
+    await dispatch;
+    expect(lines).toEqual([5, 7]);
+    expect(openBelowLine).toEqual([]);
   });
 
   it('holds back the later rows of a plate whose row failed, pending with the reason', async () => {
