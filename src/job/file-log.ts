@@ -2,7 +2,7 @@ import { ownerLogField } from '../domain/owner.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerRow } from '../ledger/types.ts';
 import type { Logger } from '../log.ts';
-import type { FileResult } from './process-file.ts';
+import type { FileResult } from './file-context.ts';
 
 /**
  * The log line of one file, as operations read it: `info` with the counts when all is well; `warn`, naming the

@@ -13,8 +13,9 @@ import type { FairPool } from '../sending/fair-pool.ts';
 import { AccessRefused } from '../sending/halt.ts';
 import type { SenderFactory, SendLane } from '../sending/row-sender.ts';
 import { asSurroundingsError, isLedgerError, SurroundingsError } from '../storage/surroundings.ts';
+import type { FileContext, FileResult } from './file-context.ts';
 import { logFileResult } from './file-log.ts';
-import { type FileContext, type FileResult, processFile } from './process-file.ts';
+import { processFile } from './process-file.ts';
 import type { RunHalt } from './run-halt.ts';
 
 /** What the caller of a run hears as it goes (the progress bar, the metrics). */

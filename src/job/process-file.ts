@@ -1,58 +1,17 @@
-import { basename, join } from 'node:path';
-import type { RunSettings } from '../config.ts';
+import { basename } from 'node:path';
 import { findColumns } from '../domain/columns.ts';
-import type { RowOutcome } from '../domain/outcome.ts';
-import { isOwnOrganisation, type Owner, ownerLogField } from '../domain/owner.ts';
-import { growthNotice, readsAsComplete } from '../inbox/growth.ts';
+import { ownerLogField } from '../domain/owner.ts';
+import { readsAsComplete } from '../inbox/growth.ts';
 import { type GrowingRead, openGrowing, statQuietly } from '../inbox/read-growing.ts';
 import { type FleetFile, FleetFileError } from '../input/types.ts';
-import type { Ledger } from '../ledger/ledger.ts';
-import type { FileRecord, LedgerRow } from '../ledger/types.ts';
-import type { Logger } from '../log.ts';
-import { writeFileReports } from '../report/load-writer.ts';
-import { supersedeRetryFile } from '../report/supersede.ts';
-import type { ReportPaths } from '../report/types.ts';
+import type { FileRecord } from '../ledger/types.ts';
 import { dispatchRows } from '../sending/dispatch.ts';
-import { haltNotice } from '../sending/halt.ts';
-import type { SendLane } from '../sending/row-sender.ts';
-import { asSurroundingsError } from '../storage/surroundings.ts';
+import type { EarlyReport } from './early-report.ts';
+import type { FileContext, FileResult } from './file-context.ts';
 import { layoutOf } from './file-layout.ts';
+import { earlyReport, writeReports } from './file-reports.ts';
 import { ingestRows } from './ingest.ts';
 import { ReadAheadWindow } from './read-ahead.ts';
-
-/** What one file's way through the run needs: the run's settings, the owner's lane, and whom to tell. */
-export interface FileContext {
-  readonly ledger: Ledger;
-  readonly logger: Logger;
-  readonly settings: Pick<RunSettings, 'reports' | 'maxRuns' | 'sheet'>;
-  /** How long a taken file must be unchanged to count as complete (inbox/growth.ts). */
-  readonly restMs: number;
-  /** The owner's way to the API; its `halted` signal says whether, and why, sending halted. */
-  readonly lane: SendLane;
-  /** Aborted on SIGTERM: reading halts too. */
-  readonly terminate: AbortSignal;
-  readonly events: FileEvents;
-}
-
-export interface FileEvents {
-  readonly onRowDone: (outcome: RowOutcome['kind']) => void;
-  readonly onRowsQueued: (rows: number) => void;
-  /** Told each older file whose open rows this file's rows superseded: its report is written again. */
-  readonly onSuperseded?: (fileId: number) => void;
-}
-
-export interface FileResult {
-  readonly fileId: number;
-  readonly name: string;
-  readonly owner: Owner;
-  readonly status: 'done' | 'interrupted' | 'unreadable';
-  readonly counts: ReturnType<Ledger['counts']>;
-  /** Rows without an outcome that have had all their LEASINGTAKER_MAX_RUNS runs: a person has to look. */
-  readonly givenUp: number;
-  /** Why an unreadable file could not be read, in the words of its report. */
-  readonly error?: string;
-  readonly reports: ReportPaths;
-}
 
 /** How far the reader may run ahead of the worker pool, in rows. */
 const READ_AHEAD = 2_000;
@@ -63,9 +22,24 @@ const READ_AHEAD = 2_000;
  * still holds rows to retry.
  */
 export async function processFile(context: FileContext, record: FileRecord): Promise<FileResult> {
+  const startedAt = new Date();
+  const early = earlyReport(context, record.id, startedAt);
+  try {
+    return await readSendAndReport(context, record, startedAt, early);
+  } finally {
+    // Only a workbook no report took: the file could not be read, or the run failed on the way.
+    await early.discard();
+  }
+}
+
+async function readSendAndReport(
+  context: FileContext,
+  record: FileRecord,
+  startedAt: Date,
+  early: EarlyReport,
+): Promise<FileResult> {
   const { ledger } = context;
   const fileId = record.id;
-  const startedAt = new Date();
   ledger.startFileRun(fileId);
   ledger.requeueFailed(fileId, context.settings.maxRuns);
 
@@ -94,7 +68,7 @@ export async function processFile(context: FileContext, record: FileRecord): Pro
         record,
         { ...opened, rows: growing.rows },
         columns.columns,
-        startedAt,
+        { startedAt, early },
         () => {
           ledger.recordRead(fileId, growing.look(), growing.grew);
           if (growing.grew) {
@@ -123,8 +97,10 @@ export async function processFile(context: FileContext, record: FileRecord): Pro
       await reading?.close();
     }
   }
-  await sendQueued(context, fileId, ReadAheadWindow.readerAlreadyDone());
-  return closeFileRun(context, fileId, startedAt);
+  // Read before: every row is in the ledger already.
+  early.begin();
+  await sendQueued(context, fileId, ReadAheadWindow.readerAlreadyDone(), early);
+  return closeFileRun(context, fileId, startedAt, early);
 }
 
 async function ingestAndSend(
@@ -132,7 +108,7 @@ async function ingestAndSend(
   record: FileRecord,
   fleetFile: FleetFile,
   columns: Parameters<typeof ingestRows>[1]['columns'],
-  startedAt: Date,
+  { startedAt, early }: { readonly startedAt: Date; readonly early: EarlyReport },
   onReadToEnd: () => void,
 ): Promise<FileResult> {
   const { ledger } = context;
@@ -160,7 +136,12 @@ async function ingestAndSend(
     // Every row is in the ledger: the file (and an .xlsx's shared strings) goes now, not after the report.
     await fleetFile.close();
   });
-  const send = sendQueued(context, fileId, window).finally(() => window.senderDone());
+  // The report's workbook begins once the file is closed: the reader's memory and the writer's never add up.
+  ingest.then(
+    (rows) => rows > 0 && !context.terminate.aborted && early.begin(),
+    () => {},
+  );
+  const send = sendQueued(context, fileId, window, early).finally(() => window.senderDone());
 
   const [ingested, sent] = await Promise.allSettled([ingest, send]);
   if (ingested.status === 'rejected') throw ingested.reason;
@@ -178,10 +159,15 @@ async function ingestAndSend(
     onReadToEnd();
     ledger.setFileStatus(fileId, 'sending');
   }
-  return closeFileRun(context, fileId, startedAt);
+  return closeFileRun(context, fileId, startedAt, early);
 }
 
-function sendQueued(context: FileContext, fileId: number, window: ReadAheadWindow): Promise<void> {
+function sendQueued(
+  context: FileContext,
+  fileId: number,
+  window: ReadAheadWindow,
+  early: EarlyReport,
+): Promise<void> {
   if (context.lane.halted.aborted) return Promise.resolve();
   return dispatchRows({
     ledger: context.ledger,
@@ -190,6 +176,7 @@ function sendQueued(context: FileContext, fileId: number, window: ReadAheadWindo
     maxRuns: context.settings.maxRuns,
     window,
     onRowDone: context.events.onRowDone,
+    onSettled: (below) => early.settled(below),
   });
 }
 
@@ -197,86 +184,23 @@ function sendQueued(context: FileContext, fileId: number, window: ReadAheadWindo
  * After sending: this run's part of the file ends. The report is written either way; the file is done unless
  * sending or reading halted.
  */
-async function closeFileRun(context: FileContext, fileId: number, startedAt: Date): Promise<FileResult> {
+async function closeFileRun(
+  context: FileContext,
+  fileId: number,
+  startedAt: Date,
+  early: EarlyReport,
+): Promise<FileResult> {
   const { ledger } = context;
   ledger.countRunForOpenRows(fileId);
   const interrupted = context.lane.halted.aborted || context.terminate.aborted;
   // The status read again, not the record's: reading the file to its end moved it from 'reading' to 'sending'.
   const done = !interrupted && ledger.file(fileId).status !== 'reading';
-  const result = await writeReports(context, fileId, interrupted ? 'interrupted' : 'done', startedAt);
+  const status = interrupted ? 'interrupted' : 'done';
+  const result = await writeReports(context, fileId, status, startedAt, await early.handOver());
   // Done only once the report is out: a run killed while writing it leaves the file to the next run, which
   // writes the report (the rows all have their outcome, so nothing is sent again).
   if (done) ledger.setFileStatus(fileId, 'done');
   return result;
-}
-
-/** The file's report set for this run (reports/), and the result the run and its metrics count. */
-async function writeReports(
-  context: FileContext,
-  fileId: number,
-  status: FileResult['status'],
-  startedAt: Date,
-): Promise<FileResult> {
-  const { ledger } = context;
-  const { maxRuns } = context.settings;
-  // Read again, not passed in: this run wrote the file's headers, layout, growth and error since it began.
-  const file = ledger.file(fileId);
-  const counts = ledger.counts(fileId);
-  const grown = growthNotice(
-    { grew: file.grew, look: ledger.fileLook(fileId), unreadable: status === 'unreadable' },
-    Date.now(),
-    context.restMs,
-  );
-  const halted = status === 'interrupted' ? haltNotice(context.lane.halted.reason) : undefined;
-  const notice = [halted, grown].filter(Boolean).join(' ');
-  const givenUp = ledger.givenUpCount(fileId, maxRuns);
-  const reportsRoot = context.settings.reports;
-  const reportsDir = isOwnOrganisation(file.owner) ? reportsRoot : join(reportsRoot, file.owner);
-  const reports = await writeFileReports(
-    {
-      file,
-      runStartedAt: startedAt,
-      runFinishedAt: new Date(),
-      counts,
-      pending: counts.pending,
-      hidden: ledger.hiddenCount(fileId),
-      superseded: counts.superseded,
-      givenUp,
-      rowsWithStatus: (statuses) => markGivenUp(ledger.rowsWithStatus(fileId, statuses), maxRuns),
-      ...(notice ? { notice } : {}),
-      csvDelimiter: ledger.csvDelimiter(fileId) ?? ';',
-    },
-    reportsDir,
-  ).catch((error: unknown) => {
-    // A full or unwritable reports folder halts the run (halt.ts); the file is left unfinished until then.
-    throw asSurroundingsError(error, 'reports', reportsDir) ?? error;
-  });
-  await markPreviousRetryFile(context, fileId, reports.retry);
-  const error = status === 'unreadable' && file.error ? { error: file.error } : {};
-  return { fileId, name: file.name, owner: file.owner, status, counts, givenUp, ...error, reports };
-}
-
-/**
- * An earlier run's retry file of this file is out of date once this report set is out (an interrupted run's
- * says "Ikke sendt ennå" about rows sent since): it gets `.erstattet` in its name. A failure to rename costs
- * only the mark, never the run.
- */
-async function markPreviousRetryFile(context: FileContext, fileId: number, retry: string | null) {
-  const { ledger } = context;
-  try {
-    await supersedeRetryFile(ledger.retryReport(fileId), retry);
-  } catch (error) {
-    context.logger.warn({ err: error, fileId }, 'Could not mark the previous retry file as superseded');
-  }
-  ledger.setRetryReport(fileId, retry);
-}
-
-/** Rows without an outcome that the next runs will not try again: a person has to look at them. */
-function* markGivenUp(rows: Iterable<LedgerRow>, maxRuns: number): Iterable<LedgerRow> {
-  for (const row of rows) {
-    const open = row.status === 'failed' || row.status === 'pending' || row.status === 'sending';
-    yield open && row.runs >= maxRuns ? { ...row, givenUp: true } : row;
-  }
 }
 
 async function* haltWhen<T>(rows: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {

@@ -20,8 +20,8 @@ import { FairPool } from '../sending/fair-pool.ts';
 import { createRateLimit } from '../sending/rate-limit.ts';
 import type { SenderFactory } from '../sending/row-sender.ts';
 import { asSurroundingsError, checkWritable, isLedgerError } from '../storage/surroundings.ts';
+import type { FileResult } from './file-context.ts';
 import { type LanePlan, type LaneResult, type RunHooks, type RunScope, runLane } from './lane.ts';
-import type { FileResult } from './process-file.ts';
 import { RunHalt } from './run-halt.ts';
 import { acquireRunLock } from './run-lock.ts';
 

@@ -1,12 +1,10 @@
-// A streaming table sheet made for people: bold shaded header, frozen, with a filter, columns sized from the
-// first rows, text that stays text and dates that are dates. Rows stream: a sheet never holds more than the
-// sample in memory.
+// Cells made for people, shared by the report's sheets: text that stays text, dates that are dates, widths
+// and line counts guessed for 11 pt Calibri, the header's look, and exceljs' streaming writer itself.
 
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { DATA_ROWS_PER_SHEET, Fitting, MAX_COLUMNS, partName } from './excel-limits.ts';
-import type { PrivateOutput } from './files.ts';
+import { Fitting } from './excel-limits.ts';
 
 export type CellScalar = string | number | Date | null;
 
@@ -27,13 +25,6 @@ export interface TableColumn<T> {
 export const TEXT_FORMAT = '@';
 export const DATE_TIME_FORMAT = 'dd.mm.yyyy hh:mm';
 export const INTEGER_FORMAT = '0';
-
-/** Points per line of 11 pt Calibri, exceljs' default font. */
-const LINE_HEIGHT = 15;
-/** Rows looked at before the column widths are fixed: they must be written before the first row. */
-const WIDTH_SAMPLE = 200;
-/** Rows written between two chances for the file stream to catch up. */
-const BATCH = 500;
 
 /** exceljs writes a font without a name when given only `bold`; LibreOffice then falls back to a serif. */
 export const FONT = { name: 'Calibri', size: 11 } as const;
@@ -89,7 +80,8 @@ export function textWidth(text: string): number {
   return width;
 }
 
-function shownWidth(value: CellScalar): number {
+/** How wide a value shows, in column-width units: the widest of its lines. */
+export function shownWidth(value: CellScalar): number {
   if (value === null) return 0;
   if (value instanceof Date) return 16;
   if (typeof value === 'number') return String(value).length;
@@ -128,32 +120,6 @@ export function wrappedLines(value: CellScalar, width: number): number {
   return lines;
 }
 
-/** Bytes of sheet XML that may wait for the zip before writing pauses. */
-const MAX_ZIP_BACKLOG = 4 * 1024 * 1024;
-
-/**
- * How much of a sheet's XML waits to be compressed. exceljs' worksheet stream hands its XML to the zip
- * without backpressure, so a fast writer would pile the whole sheet up in memory (~100 MB for 200,000 rows)
- * while zlib and the disk lag behind. This peeks at exceljs 4.4 internals (the sheet stream's buffers and the
- * pipe the zip reads it through); should they change, it reports 0 and writing simply does not pause.
- */
-function zipBacklog(sheet: ExcelJS.Worksheet): number {
-  const internals = sheet as unknown as {
-    stream?: {
-      pipes?: readonly { writableLength?: number; _writableState?: { length?: number } }[];
-      buffers?: readonly unknown[];
-      bufSize?: number;
-    };
-  };
-  const stream = internals.stream;
-  if (!stream) return 0;
-  const pipe = stream.pipes?.[0];
-  // The pipe is a readable-stream 2.x PassThrough, older than `writableLength`.
-  if (pipe) return pipe.writableLength ?? pipe._writableState?.length ?? 0;
-  // Not read by the zip yet (it is still compressing the previous sheet): the XML collects in the stream.
-  return (stream.buffers?.length ?? 0) * (stream.bufSize ?? 0);
-}
-
 export function headerStyle(fill: string, horizontal: 'left' | 'center' = 'left'): Partial<ExcelJS.Style> {
   return {
     font: { ...FONT, bold: true },
@@ -161,146 +127,4 @@ export function headerStyle(fill: string, horizontal: 'left' | 'center' = 'left'
     border: { bottom: { style: 'thin', color: { argb: 'FF8EA9C1' } } },
     alignment: { vertical: 'top', horizontal, wrapText: true },
   };
-}
-
-export interface TableOptions {
-  /** Columns kept in view when scrolling right (the row's identity: Rad, Kjennemerke). */
-  readonly frozenColumns?: number;
-  readonly tabColor?: string;
-  /** Counts what had to change to fit Excel's limits; see excel-limits.ts. */
-  readonly fitting?: Fitting;
-  /** Data rows per sheet before the rows go on in `<name> (2)`; Excel's limit unless a test says otherwise. */
-  readonly rowsPerSheet?: number;
-}
-
-/**
- * Writes one sheet and commits it, so the workbook writer holds nothing of it afterwards. Returns the number
- * of data rows written. What Excel can't hold is fitted, never refused: columns past XFD are left out, rows
- * past row 1,048,576 go on in a sheet of their own (`<name> (2)`, with the same header), text is cut at
- * Excel's cell limit and characters XML can't hold are replaced; `options.fitting` counts each.
- */
-export async function writeTableSheet<T>(
-  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  name: string,
-  allColumns: readonly TableColumn<T>[],
-  rows: Iterable<T>,
-  output: PrivateOutput,
-  options: TableOptions = {},
-): Promise<number> {
-  const frozenColumns = options.frozenColumns ?? 0;
-  const fitting = options.fitting ?? new Fitting();
-  const rowsPerSheet = options.rowsPerSheet ?? DATA_ROWS_PER_SHEET;
-  const columns = allColumns.slice(0, MAX_COLUMNS);
-  if (allColumns.length > MAX_COLUMNS) fitting.droppedColumns.set(name, allColumns.length - MAX_COLUMNS);
-  const addSheet = (sheetName: string) =>
-    workbook.addWorksheet(sheetName, {
-      views: [
-        frozenColumns > 0
-          ? { state: 'frozen', xSplit: frozenColumns, ySplit: 1 }
-          : { state: 'frozen', ySplit: 1 },
-      ],
-      properties: options.tabColor ? { tabColor: { argb: options.tabColor } } : {},
-      // Printing a wide sheet: landscape, as many pages down as needed but one page across.
-      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-    });
-
-  const iterator = rows[Symbol.iterator]();
-  const sample: CellScalar[][] = [];
-  while (sample.length < WIDTH_SAMPLE) {
-    const next = iterator.next();
-    if (next.done) break;
-    sample.push(columns.map((column) => cellValue(column.value(next.value), fitting)));
-  }
-
-  const widths = columns.map((column, i) => {
-    let longest = 0;
-    for (const values of sample) longest = Math.max(longest, shownWidth(values[i] ?? null));
-    // Room for the filter button beside the header text; the header itself fits unless it is very long.
-    // Values get 30% more than the guess: a column a little wide reads better than one that wraps.
-    const header = column.header.length + 4;
-    return Math.min(
-      Math.max(header, Math.ceil(longest * 1.3) + 2, 6),
-      Math.max(column.maxWidth, Math.min(header, 40)),
-    );
-  });
-
-  // One style object per column, set on every cell: exceljs caches a style's id by object identity, and
-  // a fresh object per cell (what it makes from the column by itself) costs a third of the writing time.
-  // Columns that look alike share one (a wide input file has thousands of text columns).
-  const cellStyles = new Map<string, Partial<ExcelJS.Style>>();
-  const styles: Partial<ExcelJS.Style>[] = columns.map((column) => {
-    const numFmt = column.numFmt ?? TEXT_FORMAT;
-    const horizontal = column.align ?? 'left';
-    const wrapText = column.wrap ?? false;
-    const key = `${numFmt}/${horizontal}/${wrapText}`;
-    const known = cellStyles.get(key);
-    if (known) return known;
-    const style: Partial<ExcelJS.Style> = { numFmt, alignment: { vertical: 'top', horizontal, wrapText } };
-    cellStyles.set(key, style);
-    return style;
-  });
-  // Headers come from the input file too: the same fitting as any cell, counted once (not once per part).
-  const headers = columns.map((column) => fitting.text(column.header));
-  // One object per kind of header, as for the cells: a new one per cell costs seconds in a 16,384-column sheet.
-  const headerStyles = new Map<string, Partial<ExcelJS.Style>>();
-  const headerStyleOf = (fill: string, align: 'left' | 'center' = 'left') => {
-    const key = `${fill}/${align}`;
-    const known = headerStyles.get(key);
-    if (known) return known;
-    const style = headerStyle(fill, align);
-    headerStyles.set(key, style);
-    return style;
-  };
-  const startSheet = (sheetName: string) => {
-    const started = addSheet(sheetName);
-    started.columns = widths.map((width, i) => ({ width, style: styles[i] ?? {} }));
-    const header = started.addRow(headers);
-    let headerLines = 1;
-    columns.forEach((column, i) => {
-      header.getCell(i + 1).style = headerStyleOf(
-        column.fromInput ? INPUT_HEADER_FILL : OWN_HEADER_FILL,
-        column.align,
-      );
-      headerLines = Math.max(headerLines, wrappedLines(headers[i] ?? '', (widths[i] ?? 10) - 3));
-    });
-    if (headerLines > 1) header.height = headerLines * LINE_HEIGHT;
-    header.commit();
-    started.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-    return started;
-  };
-  let part = 1;
-  let sheet = startSheet(name);
-  let inSheet = 0;
-
-  const wrapping = columns.flatMap((column, i) => (column.wrap ? [i] : []));
-  let written = 0;
-  const writeRow = async (values: CellScalar[]) => {
-    if (inSheet === rowsPerSheet) {
-      sheet.commit();
-      part++;
-      sheet = startSheet(partName(name, part));
-      inSheet = 0;
-    }
-    inSheet++;
-    const row = sheet.addRow(values);
-    for (let i = 0; i < values.length; i++) {
-      const style = styles[i];
-      if (style) row.getCell(i + 1).style = style;
-    }
-    let lines = 1;
-    for (const i of wrapping) lines = Math.max(lines, wrappedLines(values[i] ?? null, widths[i] ?? 10));
-    if (lines > 1) row.height = lines * LINE_HEIGHT;
-    row.commit();
-    written++;
-    if (written % BATCH === 0) await output.breathe(() => zipBacklog(sheet) > MAX_ZIP_BACKLOG);
-  };
-
-  for (const values of sample) await writeRow(values);
-  sample.length = 0;
-  for (let next = iterator.next(); !next.done; next = iterator.next()) {
-    await writeRow(columns.map((column) => cellValue(column.value(next.value), fitting)));
-  }
-  sheet.commit();
-  if (part > 1) fitting.parts.set(name, part);
-  return written;
 }

@@ -137,7 +137,7 @@ export function writeOverviewSheet(
   retryName: string | null,
   notes: readonly string[] = [],
   fitting: Fitting = new Fitting(),
-): void {
+): ExcelJS.Worksheet {
   const sheet = workbook.addWorksheet('Oppsummering', {
     pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
@@ -250,4 +250,5 @@ export function writeOverviewSheet(
       'kolonnene dine samme navn som en av de blå, står «(fra fila)» bak navnet på din.',
   );
   sheet.commit();
+  return sheet;
 }

@@ -6,11 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { type FleetFileFormat, fleetFileFormat } from '../input/file-format.ts';
 import type { LedgerRow } from '../ledger/types.ts';
-import { createWorkbookWriter, type TableColumn, TEXT_FORMAT, writeTableSheet } from './excel.ts';
+import { createWorkbookWriter, type TableColumn, TEXT_FORMAT } from './excel.ts';
 import { Fitting, MAX_COLUMNS } from './excel-limits.ts';
 import { openPrivateOutput } from './files.ts';
 import { addedIdentityHeaders, isReasonColumn, REASON_HEADER } from './retry-columns.ts';
 import { RETRY_STATUSES, retryReason } from './row-texts.ts';
+import { writeTableSheet } from './table-sheet.ts';
 import type { ReportInput } from './types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { FileRecord, LedgerRow, OutcomeCounts, RowStatus } from '../ledger/types.ts';
+import type { FileRecord, LedgerRow, OutcomeCounts, RowRange, RowStatus } from '../ledger/types.ts';
 
 /** Everything the report stage needs about one input file after a run. */
 export interface ReportInput {
@@ -18,10 +18,11 @@ export interface ReportInput {
   /** How many of `counts.failed` have used up their automatic retries and need a person. */
   readonly givenUp?: number;
   /**
-   * The file's rows with one of these statuses, in row order. Called once per sheet and once for the retry
-   * file, iterated once each, lazily: a file may hold 200,000 rows, so nothing here collects them.
+   * The file's rows with one of these statuses, in row order (within `range` if given). Called once per sheet
+   * and once for the retry file, iterated once each, lazily: a file may hold 200,000 rows, so nothing here
+   * collects them.
    */
-  rowsWithStatus(statuses: readonly RowStatus[]): Iterable<LedgerRow>;
+  rowsWithStatus(statuses: readonly RowStatus[], range?: RowRange): Iterable<LedgerRow>;
   /** A note for the Oppsummering sheet, e.g. "Kjøringen ble stoppet fordi API-et ikke svarte". */
   readonly notice?: string;
   /** The input's CSV delimiter, so the retry file is written the same way. Default `;`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileResult } from '../../src/job/process-file.ts';
+import type { FileResult } from '../../src/job/file-context.ts';
 import { type RunOutcome, summarizeRun } from '../../src/job/run-summary.ts';
 
 function file(

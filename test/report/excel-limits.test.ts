@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkbookWriter, type TableColumn, writeTableSheet } from '../../src/report/excel.ts';
+import { createWorkbookWriter, type TableColumn } from '../../src/report/excel.ts';
 import { DATA_ROWS_PER_SHEET, Fitting, MAX_CELL_TEXT, xmlSafe } from '../../src/report/excel-limits.ts';
 import { openPrivateOutput } from '../../src/report/files.ts';
 import { fitNotes, predictFitting } from '../../src/report/fit-notes.ts';
 import { writeFileReports } from '../../src/report/load-writer.ts';
 import { rowSheets } from '../../src/report/row-sheets.ts';
+import { writeTableSheet } from '../../src/report/table-sheet.ts';
 import { fileRecord, ledgerRow, reportInput } from '../support/report-input.ts';
 import { dataRows, readWorkbook, sheet } from '../support/report-read-back.ts';
 

@@ -1,5 +1,5 @@
-// Kills at the two moments a random kill rarely hits: between recording a file and moving it out of the inbox,
-// and while the reports are being written.
+// Kills at the moments a random kill rarely hits: between recording a file and moving it out of the inbox,
+// while the reports are being written, and while the workbook begun early is open beside the rows being sent.
 
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,10 +62,11 @@ describe('crash points', () => {
     dropFleet(install.inbox, 'flate.csv', rows);
     mkdirSync(install.reports, { recursive: true });
     const run = install.start();
-    // The reports are written under hidden temporary names, then renamed: kill at the first one.
+    // The reports are written under hidden temporary names, then renamed. The workbook's is there while the rows
+    // are sent (it is begun early); the retry file, the first written once sending is over, marks the report.
     while (
       run.running() &&
-      !readdirSync(install.reports, { encoding: 'utf8' }).some((n) => n.endsWith('.tmp'))
+      !readdirSync(install.reports, { encoding: 'utf8' }).some((n) => /\.igjen\.csv\.[0-9a-f]+\.tmp$/.test(n))
     ) {
       await sleep(1);
     }
@@ -85,5 +86,35 @@ describe('crash points', () => {
       expect.objectContaining({ rows: 800, ok: count('ok'), stopped: count('stopped'), failed: 0 }),
     ]);
     expect(filesUnder(install.reports).filter((path) => path.endsWith('.xlsx'))).toHaveLength(1);
+  }, 60_000);
+
+  it('leaves nothing of a workbook begun early when killed while sending: the next run sends the rest, one report', async () => {
+    install = await createInstallation({ faults: { latencyMs: 20 } });
+    const rows = planFleet(600, 72_000);
+    dropFleet(install.inbox, 'flate.csv', rows);
+    mkdirSync(install.reports, { recursive: true });
+    const run = install.start();
+    const open = () =>
+      ledgerRows(install?.state ?? '').filter((row) => ['pending', 'sending'].includes(row.status));
+    // The workbook is begun once the file is read; kill while it is open and rows are still to be sent.
+    while (
+      run.running() &&
+      !readdirSync(install.reports, { encoding: 'utf8' }).some((n) => n.endsWith('.tmp'))
+    ) {
+      await sleep(1);
+    }
+    run.child.kill('SIGKILL');
+    expect((await run.result).signal).toBe('SIGKILL');
+    expect(open().length).toBeGreaterThan(0);
+
+    const next = await install.run();
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    const count = (expected: string) => rows.filter((row) => row.expected === expected).length;
+    expect(summariesByFile(install.reports).get('flate.csv')).toEqual([
+      expect.objectContaining({ rows: 600, ok: count('ok'), stopped: count('stopped'), failed: 0 }),
+    ]);
+    const left = filesUnder(install.reports).map((path) => path.slice(install?.reports.length));
+    expect(left.filter((path) => path.endsWith('.xlsx'))).toHaveLength(1);
+    expect(left.filter((path) => /\.(tmp|lock)$/.test(path))).toEqual([]);
   }, 60_000);
 });

@@ -126,9 +126,13 @@ export function reportInput(
     ...countsOf(rows),
     ...overrides,
     calls,
-    *rowsWithStatus(statuses) {
+    *rowsWithStatus(statuses, range = {}) {
       calls.push([...statuses]);
-      for (const row of sorted) if (statuses.includes(row.status)) yield row;
+      const after = range.after ?? 0;
+      const before = range.before ?? Number.POSITIVE_INFINITY;
+      for (const row of sorted) {
+        if (statuses.includes(row.status) && row.rowNumber > after && row.rowNumber < before) yield row;
+      }
     },
   };
 }
