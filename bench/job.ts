@@ -55,6 +55,8 @@ export function checkExit(what: string, measured: Measured, expected = 0): void 
 export interface JobResult {
   readonly rows: number;
   readonly ok: number;
+  /** When the process was spawned, in ms since the epoch. */
+  readonly startedAt: number;
   readonly wallMs: number;
   /** The run's own `durationMs` (after start-up: lock, ledger, inbox, token, files, reports). */
   readonly runMs: number | undefined;
@@ -66,6 +68,7 @@ export interface JobResult {
 const jobResult = (measured: Measured, rows: number, ok: number, runMs: number | undefined): JobResult => ({
   rows,
   ok,
+  startedAt: measured.startedAt,
   wallMs: measured.wallMs,
   runMs,
   cpuMs: measured.cpuMs,
@@ -80,9 +83,11 @@ export const perRowUs = (result: JobResult): number =>
 /**
  * How the job is started: `flags`, node with the launcher's heap flags (the container's command); `node`, plain
  * `node bin/leasingtaker.js` (a cron line, a process manager: the launcher adds its flags itself); `program`,
- * the launcher run as a program through its shebang (what npx and a global install run).
+ * the launcher run as a program through its shebang (what npx and a global install run); `npx`, `npx
+ * leasingtaker` in the checkout, as the README's other commands are started.
  */
-export type StartPath = 'flags' | 'node' | 'program';
+export type StartPath = 'flags' | 'node' | 'program' | 'npx';
+/** The start paths the memory suite compares (npx starts the same program as `program`, through npm). */
 export const START_PATHS: readonly StartPath[] = ['flags', 'node', 'program'];
 
 /** `nodeFlags` (profiling) reach Node on the command line, or through NODE_OPTIONS for `program`. */
@@ -92,9 +97,11 @@ export function startJob(
   args: readonly string[],
   options: Parameters<typeof runNode>[1],
 ): Promise<Measured> {
-  if (start === 'program') {
+  if (start === 'program' || start === 'npx') {
     const env = nodeFlags.length > 0 ? { ...options.env, NODE_OPTIONS: nodeFlags.join(' ') } : options.env;
-    return runProgram(CLI, args, { ...options, env });
+    if (start === 'program') return runProgram(CLI, args, { ...options, env });
+    // npx finds the program in the checkout it is started in; the folders come from the environment.
+    return runProgram('npx', ['leasingtaker', ...args], { ...options, cwd: ROOT, env });
   }
   if (start === 'flags') {
     return runNode([...HEAP_FLAGS, ...nodeFlags, CLI, ...args], {
@@ -113,6 +120,7 @@ export async function runJob(
   concurrency: number,
   tag: string,
   start: StartPath = 'flags',
+  extra: { readonly nodeFlags?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<JobResult> {
   const dir = bench.freshDir(`run-${tag}`);
   const sim = await startSimulatorProcess(latencyMs, join(dir, 'keys'));
@@ -126,12 +134,14 @@ export async function runJob(
     } catch {
       copyFileSync(file, target);
     }
-    const measured = await startJob(start, bench.profileFlags(`job-${tag}`), ['run'], {
+    const nodeFlags = [...bench.profileFlags(`job-${tag}`), ...(extra.nodeFlags ?? [])];
+    const measured = await startJob(start, nodeFlags, ['run'], {
       cwd: dir,
       env: {
         ...baseEnv(),
         ...sim.env,
         ...folders,
+        ...extra.env,
         LEASINGTAKER_CONCURRENCY: String(concurrency),
         // The settle wait (a file must keep its size this long) is a deliberate pause, not the job's work.
         LEASINGTAKER_SETTLE_MS: '0',

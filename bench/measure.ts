@@ -16,6 +16,8 @@ export interface Measured {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** When it was spawned, in ms since the epoch. */
+  readonly startedAt: number;
   /** From spawn to exit, as the benchmark saw it. */
   readonly wallMs: number;
   /** User + system CPU time of the process, in ms (undefined without /usr/bin/time). */
@@ -47,6 +49,7 @@ export function runProgram(program: string, args: readonly string[], options: Ru
   const argv = HAS_GNU_TIME ? ['-f', '%e %U %S %M', '-o', timeFile, program, ...args] : [...args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const startedAt = Date.now();
     const child = spawn(command, argv, {
       env: options.env,
       cwd: options.cwd,
@@ -93,7 +96,7 @@ export function runProgram(program: string, args: readonly string[], options: Ru
         if (status?.[1]) exitCode = Number(status[1]);
       }
       rmSync(scratch, { recursive: true, force: true });
-      resolve({ code: exitCode, signal, stdout, stderr, wallMs, cpuMs, peakRssMb });
+      resolve({ code: exitCode, signal, stdout, stderr, startedAt, wallMs, cpuMs, peakRssMb });
     });
   });
 }

@@ -15,12 +15,13 @@ import { commitInfo, machineInfo, writeResults } from './results.ts';
 import { bare } from './suites/bare.ts';
 import { memory } from './suites/memory.ts';
 import { peers } from './suites/peers.ts';
+import { phases } from './suites/phases.ts';
 import { startup } from './suites/startup.ts';
 import type { Suite } from './suites/suite.ts';
 import { throughput } from './suites/throughput.ts';
 
 /** Every suite, in the order `npm run bench` without names runs them. */
-const SUITES: Readonly<Record<string, Suite>> = { throughput, bare, memory, startup, peers };
+const SUITES: Readonly<Record<string, Suite>> = { throughput, bare, phases, memory, startup, peers };
 
 const OPTIONS = {
   quick: { type: 'boolean', about: 'smaller files and 1 run per figure: a smoke test of the benchmark' },
