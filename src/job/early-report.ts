@@ -65,11 +65,14 @@ export class EarlyReport {
     return workbook;
   }
 
-  /** Lets an unused workbook go, its temp file and claimed name with it; nothing after a hand-over. */
+  /**
+   * Lets an unused workbook go, its temp file and claimed name with it; nothing after a hand-over. Never throws:
+   * it runs when the file's run ends either way, and must not take the place of how it ended.
+   */
   async discard(): Promise<void> {
-    const workbook = this.#over ? undefined : await this.handOver();
+    const workbook = this.#over ? undefined : await this.handOver().catch(() => undefined);
     this.#over = true;
-    await workbook?.discard();
+    await workbook?.discard().catch(() => undefined);
   }
 
   #catchUp(): void {
@@ -86,7 +89,8 @@ export class EarlyReport {
         async (error: unknown) => {
           this.#logger.debug({ err: error }, 'The early report stopped; it is written after sending');
           this.#workbook = undefined;
-          await workbook.discard();
+          // A disk that failed the write may fail the removal too: the next run's leftovers take the temp file.
+          await workbook.discard().catch(() => undefined);
         },
       )
       .finally(() => {
