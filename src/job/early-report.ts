@@ -20,6 +20,8 @@ export class EarlyReport {
   #writtenBelow = 1;
   /** Handed over or let go: nothing more is written here. */
   #over = false;
+  /** The settled line went back: what was written early can't be trusted. */
+  #wentBack = false;
 
   constructor(options: {
     /** Begins the workbook (report/load-writer.ts `beginEarlyWorkbook`, with the file's name and headers). */
@@ -51,6 +53,9 @@ export class EarlyReport {
 
   /** Every row numbered below `below` has its outcome (sending/settled-rows.ts). */
   settled(below: number): void {
+    // The line only moves on while rows are claimed in row order, as the ledger's row ids run. Should it ever go
+    // back (a row claimed below a line already told), rows written early may lack that row: written whole instead.
+    if (below < this.#settledBelow) this.#wentBack = true;
     this.#settledBelow = below;
     this.#catchUp();
   }
@@ -62,7 +67,9 @@ export class EarlyReport {
     while (this.#writing) await this.#writing;
     const workbook = this.#workbook;
     this.#workbook = undefined;
-    return workbook;
+    if (!this.#wentBack) return workbook;
+    await workbook?.discard().catch(() => undefined);
+    return undefined;
   }
 
   /**
@@ -77,7 +84,7 @@ export class EarlyReport {
 
   #catchUp(): void {
     const workbook = this.#workbook;
-    if (!workbook || this.#writing || this.#over) return;
+    if (!workbook || this.#writing || this.#over || this.#wentBack) return;
     const below = this.#settledBelow;
     if (below - this.#writtenBelow < STEP) return;
     this.#writing = workbook
