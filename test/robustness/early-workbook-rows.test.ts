@@ -3,19 +3,23 @@
 // them unevenly: one plate (one row at a time), failures holding back later rows of their plate, a retry run
 // (begun at once), a stop by SIGTERM and by the circuit breaker.
 
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createInstallation,
   dropFleet,
+  fleetCsv,
   type Installation,
   ledgerRows,
   planFleet,
   summariesByFile,
 } from '../support/installation.ts';
+import { resaveWithLibreOffice, SOFFICE } from '../support/libreoffice.ts';
 import { planOnePlate } from '../support/one-plate.ts';
 import { radNumbers, readWorkbook, SHEET_NAMES, sheet } from '../support/report-read-back.ts';
+import { startWriter } from '../support/slow-writer.ts';
 
 /** The latest report of `file` against the ledger as the run left it. */
 async function expectReportMatchesLedger(install: Installation, file: string): Promise<number> {
@@ -34,7 +38,9 @@ async function expectReportMatchesLedger(install: Installation, file: string): P
 
 describe('the workbook begun early holds every ok row once, in row order', () => {
   let install: Installation | undefined;
+  const writers: Awaited<ReturnType<typeof startWriter>>[] = [];
   afterEach(async () => {
+    for (const writer of writers.splice(0)) writer.child.kill('SIGKILL');
     await install?.close();
     install = undefined;
   });
@@ -92,6 +98,42 @@ describe('the workbook begun early holds every ok row once, in row order', () =>
     const ok = await expectReportMatchesLedger(install, 'flate.csv');
     expect(ok).toBeGreaterThanOrEqual(250);
     expect(ok).toBeLessThan(700);
+  }, 60_000);
+
+  it.skipIf(!SOFFICE)(
+    'an xlsx saved by LibreOffice',
+    async () => {
+      install = await createInstallation({ faults: { latencyMs: 2 } });
+      const work = join(install.dir, 'work');
+      mkdirSync(work, { recursive: true });
+      dropFleet(work, 'flate.csv', planFleet(400, 80_000));
+      const xlsx = resaveWithLibreOffice(join(work, 'flate.csv'), 'xlsx', join(work, 'out'));
+      renameSync(xlsx, join(install.inbox, 'flate.xlsx'));
+      const run = await install.run();
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(await expectReportMatchesLedger(install, 'flate.xlsx')).toBe(360);
+    },
+    60_000,
+  );
+
+  it('a file taken while still copied, its rest read by the next run', async () => {
+    install = await createInstallation({ faults: { latencyMs: 2 } });
+    const rows = planFleet(500, 81_000);
+    const text = Buffer.from(fleetCsv(rows));
+    let cut = 0;
+    for (let line = 0; line < 250; line++) cut = text.indexOf(10, cut) + 1;
+    const writer = await startWriter(join(install.inbox, 'mars.csv'), text, cut + 4, 1, install.dir);
+    writers.push(writer);
+    const first = await install.run({ LEASINGTAKER_SETTLE_MS: '1000' });
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const before = await expectReportMatchesLedger(install, 'mars.csv');
+    writer.resume();
+    await writer.done;
+    const second = await install.run({ LEASINGTAKER_SETTLE_MS: '1000' });
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    const after = await expectReportMatchesLedger(install, 'mars.csv');
+    expect(before).toBeLessThan(after);
+    expect(after).toBe(rows.filter((row) => row.expected === 'ok').length);
   }, 60_000);
 });
 
