@@ -14,6 +14,7 @@ import {
   planFleet,
   summariesByFile,
 } from '../support/installation.ts';
+import { ERROR, logLines } from '../support/log-lines.ts';
 import { CAN_MOUNT, fillDisk, handOver, IS_ROOT, mountSmallDisk, RUN_AS } from '../support/places.ts';
 import type { CliResult, RunningCli } from '../support/spawn-cli.ts';
 
@@ -30,23 +31,17 @@ async function untilBegun(run: RunningCli, dir: string): Promise<void> {
   expect(run.running()).toBe(true);
 }
 
-/** The run's error lines (pino level 50 and up). */
-function errorLines(result: CliResult): string[] {
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string })
-    .filter((line) => line.level >= 50)
-    .map((line) => line.msg);
-}
-
 /** Stopped by the reports folder as before the workbook was begun early: one error line naming it, no stack. */
 function expectStoppedByReports(result: CliResult, says: RegExp): void {
   expect(result.signal).toBeNull();
   expect(`${result.stdout}${result.stderr}`).not.toMatch(/\n\s+at |Error: |"stack"|could not be finished/);
   expect(result.code, result.stdout + result.stderr).toBe(1);
   expect(result.stdout).toContain('Run finished');
-  expect(errorLines(result)).toEqual([expect.stringMatching(says)]);
+  expect(
+    logLines(result.stdout)
+      .filter((line) => line.level >= ERROR)
+      .map((line) => line.msg),
+  ).toEqual([expect.stringMatching(says)]);
 }
 
 describe('the workbook begun early', () => {
