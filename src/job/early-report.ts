@@ -20,6 +20,8 @@ export class EarlyReport {
   #writtenBelow = 1;
   /** Handed over or let go: nothing more is written here. */
   #over = false;
+  /** The settled line went back: what was written early can't be trusted. */
+  #wentBack = false;
 
   constructor(options: {
     /** Begins the workbook (report/load-writer.ts `beginEarlyWorkbook`, with the file's name and headers). */
@@ -51,6 +53,9 @@ export class EarlyReport {
 
   /** Every row numbered below `below` has its outcome (sending/settled-rows.ts). */
   settled(below: number): void {
+    // The line only moves on while rows are claimed in row order, as the ledger's row ids run. Should it ever go
+    // back (a row claimed below a line already told), rows written early may lack that row: written whole instead.
+    if (below < this.#settledBelow) this.#wentBack = true;
     this.#settledBelow = below;
     this.#catchUp();
   }
@@ -62,19 +67,24 @@ export class EarlyReport {
     while (this.#writing) await this.#writing;
     const workbook = this.#workbook;
     this.#workbook = undefined;
-    return workbook;
+    if (!this.#wentBack) return workbook;
+    await workbook?.discard().catch(() => undefined);
+    return undefined;
   }
 
-  /** Lets an unused workbook go, its temp file and claimed name with it; nothing after a hand-over. */
+  /**
+   * Lets an unused workbook go, its temp file and claimed name with it; nothing after a hand-over. Never throws:
+   * it runs when the file's run ends either way, and must not take the place of how it ended.
+   */
   async discard(): Promise<void> {
-    const workbook = this.#over ? undefined : await this.handOver();
+    const workbook = this.#over ? undefined : await this.handOver().catch(() => undefined);
     this.#over = true;
-    await workbook?.discard();
+    await workbook?.discard().catch(() => undefined);
   }
 
   #catchUp(): void {
     const workbook = this.#workbook;
-    if (!workbook || this.#writing || this.#over) return;
+    if (!workbook || this.#writing || this.#over || this.#wentBack) return;
     const below = this.#settledBelow;
     if (below - this.#writtenBelow < STEP) return;
     this.#writing = workbook
@@ -86,7 +96,8 @@ export class EarlyReport {
         async (error: unknown) => {
           this.#logger.debug({ err: error }, 'The early report stopped; it is written after sending');
           this.#workbook = undefined;
-          await workbook.discard();
+          // A disk that failed the write may fail the removal too: the next run's leftovers take the temp file.
+          await workbook.discard().catch(() => undefined);
         },
       )
       .finally(() => {

@@ -5,7 +5,7 @@
 // the Oppsummering and the other sheets are left. It makes the same workbook as `writeWorkbook`: rows in row
 // order, the widths from the same first rows, the same fitting.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import type { LedgerRow, RowRange, RowStatus } from '../ledger/types.ts';
@@ -46,16 +46,20 @@ export class EarlyWorkbook {
   readonly #fitting = new Fitting();
   /** The first sheet's rows numbered up to this are written. */
   #through = 0;
+  /** The temp file's identity on disk, to tell it from nothing or another file at its path later. */
+  readonly #file: FileIdentity;
 
   private constructor(
     reservation: Reservation,
     path: string,
     output: PrivateOutput,
+    file: FileIdentity,
     headers: readonly string[],
   ) {
     this.reservation = reservation;
     this.path = path;
     this.#output = output;
+    this.#file = file;
     this.#headers = headers;
     this.#workbook = createWorkbookWriter(output.stream);
     const [first] = rowSheets(headers);
@@ -80,7 +84,7 @@ export class EarlyWorkbook {
     let output: PrivateOutput | undefined;
     try {
       output = await openPrivateOutput(path);
-      const early = new EarlyWorkbook(reservation, path, output, headers);
+      const early = new EarlyWorkbook(reservation, path, output, await identify(path), headers);
       if (canPutSheetFirst(early.#workbook)) return early;
       await early.discard();
       return undefined;
@@ -90,6 +94,16 @@ export class EarlyWorkbook {
       await reservation.release();
       throw error;
     }
+  }
+
+  /**
+   * Whether the temp file is still where it was begun. The reports folder may have been removed (or moved) while
+   * the rows were sent: the workbook is then written on into a file nobody can rename, and is written whole
+   * instead, into the folder as it is now.
+   */
+  async inPlace(): Promise<boolean> {
+    const now = await identify(this.path).catch(() => undefined);
+    return now?.dev === this.#file.dev && now.ino === this.#file.ino;
   }
 
   /** The first sheet's rows numbered below `below` not written yet, a slice at a time, yielding between. */
@@ -135,4 +149,14 @@ export class EarlyWorkbook {
     await removeQuietly([this.path]);
     await this.reservation.release();
   }
+}
+
+interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+async function identify(path: string): Promise<FileIdentity> {
+  const { dev, ino } = await stat(path);
+  return { dev, ino };
 }

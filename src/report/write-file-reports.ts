@@ -27,14 +27,17 @@ import { writeWorkbook } from './workbook.ts';
 /**
  * Writes `<name>.<run timestamp>.xlsx`, `.summary.json` and, if any row was stopped or failed, `.igjen.csv`
  * or `.igjen.xlsx` into `reportsDir` (created 0700 if missing; files 0600). Writes nothing anywhere else and
- * logs nothing. `early`, a workbook begun while the file was sent (early-workbook.ts), is finished instead of
+ * logs nothing. `begun`, a workbook begun while the file was sent (early-workbook.ts), is finished instead of
  * writing the workbook whole; it is used up either way.
  */
 export async function writeFileReports(
   input: ReportInput,
   reportsDir: string,
-  early?: EarlyWorkbook,
+  begun?: EarlyWorkbook,
 ): Promise<ReportPaths> {
+  // A workbook whose temp file went with its folder (removed or moved while sending) is written whole instead.
+  const early = begun && (await begun.inPlace()) ? begun : undefined;
+  if (begun && !early) await begun.discard().catch(() => undefined);
   let reservation: Reservation | undefined = early?.reservation;
   const temps: string[] = early ? [early.path] : [];
   try {
