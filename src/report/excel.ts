@@ -129,7 +129,7 @@ export function wrappedLines(value: CellScalar, width: number): number {
 }
 
 /** Bytes of sheet XML that may wait for the zip before writing pauses. */
-const MAX_ZIP_BACKLOG = 4 * 1024 * 1024;
+const MAX_ZIP_BACKLOG = 1024 * 1024;
 
 /**
  * How much of a sheet's XML waits to be compressed. exceljs' worksheet stream hands its XML to the zip
