@@ -36,7 +36,7 @@ const WIDTH_SAMPLE = 200;
 /** Rows written between two chances for the file stream to catch up. */
 const BATCH = 500;
 /** Bytes of sheet XML that may wait for the zip before writing pauses. */
-const MAX_ZIP_BACKLOG = 4 * 1024 * 1024;
+const MAX_ZIP_BACKLOG = 1024 * 1024;
 
 /**
  * Writes one sheet and commits it, so the workbook writer holds nothing of it afterwards. Returns the number
