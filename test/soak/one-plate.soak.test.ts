@@ -66,8 +66,9 @@ describe('one plate, a million rows (soak)', () => {
       // Sending, the part that held the claims and the rows waiting behind the plate: under 200 MB. Writing the
       // reports (a million-row Vellykket sheet) then takes the process higher, as it does for any large file
       // (bench/README.md: 213 MB for a 20,000-row run); the README plans 256 MB for a run.
-      expect(sendingPeakKb, 'the last row went through while watched').toBeDefined();
-      expect((sendingPeakKb ?? 0) / 1024).toBeLessThan(200);
+      // The workbook is begun while the rows are sent, so a run may be over within one look (2 s) after its last
+      // row: then its whole peak, reports included, stands for what sending took.
+      expect((sendingPeakKb ?? peakKb) / 1024).toBeLessThan(200);
       expect(peakMb).toBeLessThan(256);
     } finally {
       await install.close();
