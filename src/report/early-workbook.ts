@@ -23,7 +23,7 @@ import {
   reservePrefix,
   tempPathFor,
 } from './files.ts';
-import { rowSheets } from './row-sheets.ts';
+import { type RowSheet, rowSheets } from './row-sheets.ts';
 import type { TableSheet } from './table-sheet.ts';
 import type { ReportInput } from './types.ts';
 import { commitWorkbook, type RetryInfo, startRowSheet, writeOverview } from './workbook.ts';
@@ -40,7 +40,8 @@ export class EarlyWorkbook {
   readonly path: string;
   readonly #output: PrivateOutput;
   readonly #workbook: ExcelJS.stream.xlsx.WorkbookWriter;
-  readonly #headers: readonly string[];
+  /** The row sheets after the first, written once sending is over. */
+  readonly #rest: readonly RowSheet[];
   readonly #first: TableSheet<LedgerRow>;
   readonly #firstStatuses: readonly RowStatus[];
   readonly #fitting = new Fitting();
@@ -60,12 +61,12 @@ export class EarlyWorkbook {
     this.path = path;
     this.#output = output;
     this.#file = file;
-    this.#headers = headers;
     this.#workbook = createWorkbookWriter(output.stream);
-    const [first] = rowSheets(headers);
+    const [first, ...rest] = rowSheets(headers);
     if (!first) throw new Error('a report has row sheets');
     this.#first = startRowSheet(this.#workbook, first, output, this.#fitting);
     this.#firstStatuses = first.statuses;
+    this.#rest = rest;
   }
 
   /**
@@ -129,7 +130,7 @@ export class EarlyWorkbook {
       await this.#first.add(input.rowsWithStatus(this.#firstStatuses, { after: this.#through }));
       await this.#first.end();
       const overview = writeOverview(workbook, input, retry, said, this.#fitting);
-      for (const sheet of rowSheets(this.#headers).slice(1)) {
+      for (const sheet of this.#rest) {
         const table = startRowSheet(workbook, sheet, output, this.#fitting);
         await table.add(input.rowsWithStatus(sheet.statuses));
         await table.end();
