@@ -26,7 +26,7 @@ import {
 import { type RowSheet, rowSheets } from './row-sheets.ts';
 import type { TableSheet } from './table-sheet.ts';
 import type { ReportInput } from './types.ts';
-import { commitWorkbook, type RetryInfo, startRowSheet, writeOverview } from './workbook.ts';
+import { commitWorkbook, type RetryInfo, startRowSheet, writeOverview, writeRowSheet } from './workbook.ts';
 
 /** Rows read from the ledger and written in one go: a few ms of the event loop, between answers. */
 const SLICE = 100;
@@ -131,9 +131,7 @@ export class EarlyWorkbook {
       await this.#first.end();
       const overview = writeOverview(workbook, input, retry, said, this.#fitting);
       for (const sheet of this.#rest) {
-        const table = startRowSheet(workbook, sheet, output, this.#fitting);
-        await table.add(input.rowsWithStatus(sheet.statuses));
-        await table.end();
+        await writeRowSheet(workbook, sheet, input.rowsWithStatus(sheet.statuses), output, this.#fitting);
       }
       putSheetFirst(workbook, overview);
       await commitWorkbook(workbook, output);

@@ -10,8 +10,7 @@ import { openPrivateOutput, type PrivateOutput } from './files.ts';
 import { fitNotes } from './fit-notes.ts';
 import { writeOverviewSheet } from './overview.ts';
 import { retryFileFormat, retryHasReason } from './retry-file.ts';
-import type { RowSheet } from './row-sheets.ts';
-import { rowSheets } from './row-sheets.ts';
+import { type RowSheet, rowSheets } from './row-sheets.ts';
 import { type TableOptions, TableSheet, writeTableSheet } from './table-sheet.ts';
 import type { ReportInput } from './types.ts';
 
@@ -38,15 +37,7 @@ export async function writeWorkbook(
     // exceljs' streaming writer keeps every uncommitted sheet in memory: one sheet at a time, committed.
     writeOverview(workbook, input, retry, said, fitting);
     for (const sheet of rowSheets(input.file.headers)) {
-      const rows = input.rowsWithStatus(sheet.statuses);
-      await writeTableSheet(
-        workbook,
-        sheet.name,
-        sheet.columns,
-        rows,
-        output,
-        rowSheetOptions(sheet, fitting),
-      );
+      await writeRowSheet(workbook, sheet, input.rowsWithStatus(sheet.statuses), output, fitting);
     }
     await commitWorkbook(workbook, output);
     return fitting;
@@ -54,6 +45,17 @@ export async function writeWorkbook(
     output.abort();
     throw error;
   }
+}
+
+/** Writes a row sheet whole and commits it. */
+export function writeRowSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: RowSheet,
+  rows: Iterable<LedgerRow>,
+  output: PrivateOutput,
+  fitting: Fitting,
+): Promise<number> {
+  return writeTableSheet(workbook, sheet.name, sheet.columns, rows, output, rowSheetOptions(sheet, fitting));
 }
 
 /** A row sheet being written, with its look: frozen identity columns and its tab colour. */
