@@ -331,8 +331,14 @@ export function describeDefault(setting: Setting): string {
 /** `1–256` for a whole number, or undefined for a setting that has no range. */
 export function describeRange(setting: Setting): string | undefined {
   if (setting.kind !== 'integer') return undefined;
-  return `${setting.min.toLocaleString('en')}–${setting.max.toLocaleString('en')}`;
+  return `${withThousands(setting.min)}–${withThousands(setting.max)}`;
 }
+
+/**
+ * An integer with thousands separated by commas, as `toLocaleString('en')` writes it, without it: the first call
+ * wakes ICU (~10 ms), and every start pays for it, since the flags' help is built then.
+ */
+export const withThousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Markdown made plain for a terminal: the backticks go. */
 export function plainText(markdown: string): string {

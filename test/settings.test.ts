@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declaredRows, HEADER, README, readmeTable, renderTable } from '../scripts/settings-table.ts';
 import { buildProgram } from '../src/cli.ts';
-import { describeDefault, plainText, SETTINGS, type Setting } from '../src/settings.ts';
+import { describeDefault, plainText, SETTINGS, type Setting, withThousands } from '../src/settings.ts';
 
 const settings: [string, Setting][] = Object.entries(SETTINGS);
 
@@ -90,4 +90,13 @@ describe('the settings table (src/settings.ts)', () => {
       expect(after).toContain(`${SETTINGS[key].env} (${SETTINGS[key].default})`);
     }
   });
+});
+
+describe('withThousands', () => {
+  it.each([0, 7, 999, 1_000, 10_000, 65_535, 1_234_567, 4_294_967_295, -1_000, -999])(
+    'writes %d as toLocaleString("en") does',
+    (n) => {
+      expect(withThousands(n)).toBe(n.toLocaleString('en'));
+    },
+  );
 });

@@ -15,7 +15,8 @@
 // UTF-8), and a UTF-8 file whose first non-ASCII characters are all Arabic, Hebrew or CJK.
 
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type iconv from 'iconv-lite';
 
 export type CsvEncoding = 'ascii' | 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
@@ -44,8 +45,12 @@ function utf8Decoder(): Decoder {
   return { write: (chunk) => decode(chunk), end: () => decode() };
 }
 
+/** Loaded when a file needs it, not at every start: most files are UTF-8 or ASCII. */
+let iconvLite: typeof iconv | undefined;
+
 function iconvDecoder(encoding: 'windows-1252' | 'utf-16le' | 'utf-16be'): Decoder {
-  const decoder = iconv.getDecoder(encoding, { stripBOM: false });
+  iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof iconv;
+  const decoder = iconvLite.getDecoder(encoding, { stripBOM: false });
   return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
 

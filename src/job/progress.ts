@@ -1,9 +1,13 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import { maskIdNumbers } from '../domain/mask.ts';
 import { type Logger, setLineSink } from '../log.ts';
 import type { RunHooks } from './lane.ts';
 
 const LOG_EVERY_MS = 5_000;
+
+/** Loaded only for a terminal: cron and containers, which get log lines, don't pay for it at start. */
+const loadCliProgress = (): typeof cliProgress => createRequire(import.meta.url)('cli-progress');
 
 /**
  * Progress for whoever watches: a bar with rows done/total, rate and ETA on a terminal; a log line every few
@@ -18,15 +22,16 @@ export function createProgress(logger: Logger, terminal: boolean): { hooks: RunH
   let timer: NodeJS.Timeout | undefined;
   // A MultiBar (of one bar) because it can print log lines above itself: pretty log lines are routed to it while
   // it is drawn, instead of being written through the bar's line.
-  const bars = terminal
-    ? new cliProgress.MultiBar(
+  const progressBars = terminal ? loadCliProgress() : undefined;
+  const bars = progressBars
+    ? new progressBars.MultiBar(
         {
           format: ' {files} |{bar}| {value}/{total} rows | {rate} rows/s | ETA {eta_formatted}',
           hideCursor: true,
           gracefulExit: false,
           stream: process.stderr,
         },
-        cliProgress.Presets.shades_classic,
+        progressBars.Presets.shades_classic,
       )
     : undefined;
   let bar: cliProgress.SingleBar | undefined;

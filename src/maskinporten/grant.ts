@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+// Only the signing part: jose's entry point loads all of it (JWE, JWKS, key generation), ~20 ms at every start.
+import { SignJWT } from 'jose/jwt/sign';
 import type { SigningKey } from './keys.ts';
 import type { MaskinportenSettings } from './settings.ts';
 
