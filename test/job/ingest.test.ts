@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ColumnMap, findColumns } from '../../src/domain/columns.ts';
 import type { RawRow } from '../../src/domain/types.ts';
-import { ingestRows } from '../../src/job/ingest.ts';
+import { INGEST_BATCH_ROWS, ingestRows } from '../../src/job/ingest.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { SEED_FNR } from '../support/api-requests.ts';
 
@@ -94,20 +94,44 @@ describe('ingestRows', () => {
     expect(statusesOf(fileId)).toEqual(['2:pending', '3:pending', '4:pending']);
   });
 
-  it('writes in batches of 256 rows and waits for room after each full one', async () => {
+  /** Two batches and a half. */
+  const ROWS = INGEST_BATCH_ROWS * 2 + INGEST_BATCH_ROWS / 2;
+
+  it('writes in batches and waits for room after each full one', async () => {
     const fileId = newFile('big.csv');
-    const rows = Array.from({ length: 600 }, (_, i) => valid(i + 2, `CU${10001 + i}`));
+    const rows = Array.from({ length: ROWS }, (_, i) => valid(i + 2, `CU${10001 + i}`));
     const result = await ingest(fileId, rows);
     expect(result.batches).toBe(3);
     expect(result.waitsForRoom).toBe(2);
-    expect(result.queued).toBe(600);
+    expect(result.queued).toBe(ROWS);
+  });
+
+  it('lets a turn of the event loop pass after each batch, even with room at once (answers come first)', async () => {
+    const fileId = newFile('big.csv');
+    let batches = 0;
+    let batchesBeforeTheTurn: number | undefined;
+    setImmediate(() => {
+      batchesBeforeTheTurn = batches;
+    });
+    await ingestRows(rowsOf(Array.from({ length: ROWS }, (_, i) => valid(i + 2, `CU${10001 + i}`))), {
+      ledger,
+      fileId,
+      owner: '',
+      columns: COLUMNS,
+      room: async () => {},
+      onBatch: () => {
+        batches += 1;
+      },
+    });
+    expect(batches).toBe(3);
+    expect(batchesBeforeTheTurn).toBe(1);
   });
 
   it('does not pull the next row while it waits for room: the backpressure that keeps memory flat', async () => {
     const fileId = newFile('big.csv');
     let pulled = 0;
     async function* counted(): AsyncGenerator<RawRow> {
-      for (let i = 0; i < 600; i++) {
+      for (let i = 0; i < ROWS; i++) {
         pulled += 1;
         yield valid(i + 2, `CU${10001 + i}`);
       }
@@ -134,9 +158,9 @@ describe('ingestRows', () => {
       letGo();
       return pulledWhileWaiting;
     };
-    expect(await nextWait()).toBe(256);
-    expect(await nextWait()).toBe(512);
-    expect(await reading).toBe(600);
+    expect(await nextWait()).toBe(INGEST_BATCH_ROWS);
+    expect(await nextWait()).toBe(INGEST_BATCH_ROWS * 2);
+    expect(await reading).toBe(ROWS);
   });
 
   it('supersedes the same change still open in an older file, and says which file', async () => {
