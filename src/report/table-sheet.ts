@@ -3,6 +3,7 @@
 // goes (`add`), as they become known, which is how the Vellykket sheet is written while its file is still being
 // sent (early-workbook.ts).
 
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import {
   type CellScalar,
@@ -33,6 +34,11 @@ export interface TableOptions {
 const LINE_HEIGHT = 15;
 /** Rows looked at before the column widths are fixed: they must be written before the first row. */
 const WIDTH_SAMPLE = 200;
+/**
+ * Rows written in one turn of the event loop (~45 µs each). A sheet is written while rows are still sent (the
+ * early workbook, or another owner's lane): answers from the API wait for the turn, and every slot with them.
+ */
+export const ROWS_PER_TURN = 50;
 /** Rows written between two chances for the file stream to catch up. */
 const BATCH = 500;
 /** Bytes of sheet XML that may wait for the zip before writing pauses. */
@@ -154,6 +160,8 @@ export class TableSheet<T> {
     this.#written++;
     if (this.#written % BATCH === 0) {
       await this.#output.breathe(() => zipBacklog(sheet) > MAX_ZIP_BACKLOG);
+    } else if (this.#written % ROWS_PER_TURN === 0) {
+      await nextTurn();
     }
   }
 
