@@ -10,7 +10,7 @@ import { type JobResult, runJob, type StartPath } from '../job.ts';
 import { median } from '../measure.ts';
 import type { Suite } from './suite.ts';
 
-const HOOK = join(ROOT, 'bench', 'phase-hook.ts');
+const HOOK = join(ROOT, 'bench', 'phase-hook.js');
 const LATENCY = 40;
 const CONCURRENCY = 16;
 
@@ -74,7 +74,7 @@ export const phases: Suite = {
   },
 };
 
-/** The job's own timestamps (phase-hook.ts) against the process's spawn and exit as the benchmark saw them. */
+/** The job's own timestamps (phase-hook.js) against the process's spawn and exit as the benchmark saw them. */
 function phasesOf(result: JobResult, out: string): Phases {
   const line = readFileSync(out, 'utf8').trim().split('\n').at(-1) ?? '{}';
   const { firstAt, lastAt, requests } = JSON.parse(line) as {
