@@ -5,7 +5,7 @@
 // the Oppsummering and the other sheets are left. It makes the same workbook as `writeWorkbook`: rows in row
 // order, the widths from the same first rows, the same fitting.
 
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import type { LedgerRow, RowRange, RowStatus } from '../ledger/types.ts';
@@ -13,14 +13,12 @@ import { createWorkbookWriter } from './excel.ts';
 import { Fitting } from './excel-limits.ts';
 import { canPutSheetFirst, putSheetFirst } from './exceljs-internals.ts';
 import {
-  DIR_MODE,
   openPrivateOutput,
   type PrivateOutput,
   type Reservation,
   removeQuietly,
   reportNames,
-  reportPrefix,
-  reservePrefix,
+  reserveReportSet,
   tempPathFor,
 } from './files.ts';
 import { type RowSheet, rowSheets } from './row-sheets.ts';
@@ -34,7 +32,7 @@ const SLICE = 100;
 export type RowsWithStatus = (statuses: readonly RowStatus[], range: RowRange) => Iterable<LedgerRow>;
 
 export class EarlyWorkbook {
-  /** The report set's name, claimed for this workbook's file (files.ts `reservePrefix`). */
+  /** The report set's name, claimed for this workbook's file (files.ts `reserveReportSet`). */
   readonly reservation: Reservation;
   /** The temp file the workbook is written to; renamed by the caller once the set is complete. */
   readonly path: string;
@@ -79,8 +77,7 @@ export class EarlyWorkbook {
     runStartedAt: Date,
     headers: readonly string[],
   ): Promise<EarlyWorkbook | undefined> {
-    await mkdir(reportsDir, { recursive: true, mode: DIR_MODE });
-    const reservation = await reservePrefix(reportsDir, reportPrefix(fileName, runStartedAt));
+    const reservation = await reserveReportSet(reportsDir, fileName, runStartedAt);
     const path = tempPathFor(reportsDir, reportNames(reservation.prefix).xlsx);
     let output: PrivateOutput | undefined;
     try {

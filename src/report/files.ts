@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { access, open, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 
@@ -85,6 +85,16 @@ async function exists(path: string): Promise<boolean> {
 export interface Reservation {
   readonly prefix: string;
   release(): Promise<void>;
+}
+
+/** Makes the reports folder if it is missing and claims the report set's name for this input file and run. */
+export async function reserveReportSet(
+  reportsDir: string,
+  fileName: string,
+  runStartedAt: Date,
+): Promise<Reservation> {
+  await mkdir(reportsDir, { recursive: true, mode: DIR_MODE });
+  return reservePrefix(reportsDir, reportPrefix(fileName, runStartedAt));
 }
 
 /**

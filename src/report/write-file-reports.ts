@@ -2,19 +2,17 @@
 // is written under a hidden temp name and renamed at the end, the summary last, so whatever carries a real
 // name is complete, and the summary's presence means the whole set is.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EarlyWorkbook } from './early-workbook.ts';
 import { Fitting } from './excel-limits.ts';
 import {
-  DIR_MODE,
   FILE_MODE,
   publish,
   type Reservation,
   removeQuietly,
   reportNames,
-  reportPrefix,
-  reservePrefix,
+  reserveReportSet,
   tempPathFor,
 } from './files.ts';
 import { predictFitting } from './fit-notes.ts';
@@ -43,8 +41,7 @@ export async function writeFileReports(
   try {
     // Before anything is written: a report with counts that don't add up must not appear at all.
     assertCounts(input.counts, input.pending);
-    await mkdir(reportsDir, { recursive: true, mode: DIR_MODE });
-    reservation ??= await reservePrefix(reportsDir, reportPrefix(input.file.name, input.runStartedAt));
+    reservation ??= await reserveReportSet(reportsDir, input.file.name, input.runStartedAt);
     const names = reportNames(reservation.prefix);
     const temp = (finalName: string) => {
       const path = tempPathFor(reportsDir, finalName);
