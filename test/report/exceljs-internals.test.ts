@@ -1,23 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorkbookWriter } from '../../src/report/excel.ts';
 import { canPutSheetFirst, putSheetFirst } from '../../src/report/exceljs-internals.ts';
 import { openPrivateOutput } from '../../src/report/files.ts';
+import { useTempDir } from '../support/input-files.ts';
 import { readWorkbook } from '../support/report-read-back.ts';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'exceljs-internals-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const at = useTempDir();
 
 describe('putSheetFirst', () => {
   it('makes a sheet added last the first tab, the others in the order they were added, parts included', async () => {
-    const path = join(dir, 'order.xlsx');
+    const path = at('order.xlsx');
     const output = await openPrivateOutput(path);
     const workbook = createWorkbookWriter(output.stream);
     expect(canPutSheetFirst(workbook)).toBe(true);

@@ -1,21 +1,13 @@
 // TableSheet while other work waits on the event loop: it writes a bounded number of rows a turn.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorkbookWriter, type TableColumn } from '../../src/report/excel.ts';
 import { openPrivateOutput } from '../../src/report/files.ts';
 import { ROWS_PER_TURN, TableSheet } from '../../src/report/table-sheet.ts';
+import { useTempDir } from '../support/input-files.ts';
 import { dataRows, readWorkbook, sheet } from '../support/report-read-back.ts';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'table-sheet-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const at = useTempDir();
 
 const columns: TableColumn<number>[] = [
   { header: 'Rad', maxWidth: 8, value: (n) => n },
@@ -24,7 +16,7 @@ const columns: TableColumn<number>[] = [
 
 describe('TableSheet', () => {
   it(`writes at most ${ROWS_PER_TURN} rows in one turn of the event loop, the width sample included`, async () => {
-    const path = join(dir, 'turns.xlsx');
+    const path = at('turns.xlsx');
     const output = await openPrivateOutput(path);
     const workbook = createWorkbookWriter(output.stream);
     const table = new TableSheet(workbook, 'Vellykket', columns, output);
