@@ -11,6 +11,7 @@ import {
   apiCalls,
   createInstallation,
   dropFleet,
+  filesBelow,
   filesUnder,
   type Installation,
   ledgerRows,
@@ -113,7 +114,7 @@ describe('crash points', () => {
     expect(summariesByFile(install.reports).get('flate.csv')).toEqual([
       expect.objectContaining({ rows: 600, ok: count('ok'), stopped: count('stopped'), failed: 0 }),
     ]);
-    const left = filesUnder(install.reports).map((path) => path.slice(install?.reports.length));
+    const left = filesBelow(install.reports);
     expect(left.filter((path) => path.endsWith('.xlsx'))).toHaveLength(1);
     expect(left.filter((path) => /\.(tmp|lock)$/.test(path))).toEqual([]);
   }, 60_000);

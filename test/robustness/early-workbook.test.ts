@@ -9,7 +9,7 @@ import {
   apiCalls,
   createInstallation,
   dropFleet,
-  filesUnder,
+  filesBelow,
   type Installation,
   planFleet,
   summariesByFile,
@@ -71,7 +71,7 @@ describe('the workbook begun early', () => {
     expect(summariesByFile(install.reports).get('flate.csv')).toEqual([
       expect.objectContaining({ rows: 400, ok: count('ok'), stopped: count('stopped'), failed: 0 }),
     ]);
-    const names = filesUnder(install.reports).map((path) => path.slice(install?.reports.length));
+    const names = filesBelow(install.reports);
     expect(names.filter((name) => name.endsWith('.xlsx'))).toHaveLength(1);
     expect(names.filter((name) => /\.(tmp|lock)$/.test(name))).toEqual([]);
   }, 60_000);
@@ -96,7 +96,7 @@ describe('the workbook begun early', () => {
     expect(summariesByFile(install.reports).get('flate.csv')).toEqual([
       expect.objectContaining({ rows: 400, failed: 0, pending: 0 }),
     ]);
-    const names = filesUnder(install.reports).map((path) => path.slice(install?.reports.length));
+    const names = filesBelow(install.reports);
     expect(names.filter((name) => /\.(tmp|lock)$/.test(name))).toEqual([]);
   }, 60_000);
 

@@ -187,6 +187,11 @@ export function filesUnder(dir: string): string[] {
     .filter((path) => statSync(path, { throwIfNoEntry: false })?.isFile() === true);
 }
 
+/** The files under a folder, as paths below it (`/owner/name.xlsx`): what a person sees there. */
+export function filesBelow(dir: string): string[] {
+  return filesUnder(dir).map((path) => path.slice(dir.length));
+}
+
 /** The input files in the archive: everything under it but the job's own backup of the ledger. */
 export function archivedInputs(archive: string): string[] {
   return filesUnder(archive).filter((path) => !isLedgerBackup(path));
